@@ -1,0 +1,529 @@
+//! Dataset use cases: read with visibility rules, list, create, update, delete.
+
+use portail_core::ids::new_object_id;
+use portail_core::licenses::DEFAULT_LICENSE;
+use portail_core::model::{Dataset, DatasetMetrics, Filetype, OrgRole, Publisher, Resource};
+use portail_core::permissions::{self, Actor};
+use portail_core::slug::slugify;
+use portail_core::validation::{self, DatasetPatch, Errors, Mode, Patch};
+use portail_db::datasets::{self, DatasetQuery, Viewer};
+use portail_db::slugs::{self, SlugKind};
+use portail_db::{Tx, changes, organizations, users};
+use serde_json::{Map, Value};
+
+use crate::errors::PERMISSION_DENIED;
+use crate::resources::{apply_resource_patch, new_resource};
+use crate::{App, AppError, AppResult};
+
+/// Outbox kind of dataset changes.
+pub const CHANGE_KIND: &str = "dataset";
+
+const NOT_FOUND: &str = "Dataset not found";
+const GONE: &str = "Dataset has been deleted";
+
+/// What a lookup by id or slug found.
+pub enum Lookup {
+    /// The dataset, readable by the viewer.
+    Found(Box<Dataset>),
+    /// The slug is an old one: the dataset now lives at this slug.
+    Moved(String),
+}
+
+/// The viewer of lists, from an optional actor.
+pub fn viewer(actor: Option<&Actor>) -> Viewer {
+    match actor {
+        None => Viewer::Anonymous,
+        Some(a) if a.sysadmin => Viewer::Sysadmin,
+        Some(a) => Viewer::User {
+            id: a.user_id.clone(),
+            organization_ids: a.organization_ids(),
+        },
+    }
+}
+
+/// Finds a dataset the viewer may read: 404 when unknown or hidden from them, 410 when deleted
+/// and they could see it; old slugs answer [`Lookup::Moved`].
+pub async fn lookup(app: &App, actor: Option<&Actor>, id_or_slug: &str) -> AppResult<Lookup> {
+    match datasets::find(&app.db, id_or_slug).await? {
+        Some(dataset) => Ok(Lookup::Found(Box::new(check_readable(actor, dataset)?))),
+        None => match slugs::redirect(&app.db, SlugKind::Dataset, id_or_slug).await? {
+            Some(target) => match datasets::find(&app.db, &target).await? {
+                Some(dataset) => {
+                    let dataset = check_readable(actor, dataset)?;
+                    Ok(Lookup::Moved(dataset.slug))
+                }
+                None => Err(AppError::NotFound(NOT_FOUND.into())),
+            },
+            None => Err(AppError::NotFound(NOT_FOUND.into())),
+        },
+    }
+}
+
+/// Like [`lookup`], following old slugs transparently (for writes and sub-resources).
+pub async fn get(app: &App, actor: Option<&Actor>, id_or_slug: &str) -> AppResult<Dataset> {
+    match lookup(app, actor, id_or_slug).await? {
+        Lookup::Found(d) => Ok(*d),
+        Lookup::Moved(slug) => match lookup(app, actor, &slug).await? {
+            Lookup::Found(d) => Ok(*d),
+            Lookup::Moved(_) => Err(AppError::NotFound(NOT_FOUND.into())),
+        },
+    }
+}
+
+/// Finds a readable dataset without loading its resources, with their count (API v2: a
+/// dataset may have thousands of resources). Old slugs are followed.
+pub async fn get_light(
+    app: &App,
+    actor: Option<&Actor>,
+    id_or_slug: &str,
+) -> AppResult<(Dataset, i64)> {
+    let found = match datasets::find_without_resources(&app.db, id_or_slug).await? {
+        Some(found) => found,
+        None => match slugs::redirect(&app.db, SlugKind::Dataset, id_or_slug).await? {
+            Some(id) => datasets::find_without_resources(&app.db, &id)
+                .await?
+                .ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))?,
+            None => return Err(AppError::NotFound(NOT_FOUND.into())),
+        },
+    };
+    let (dataset, count) = found;
+    Ok((check_readable(actor, dataset)?, count))
+}
+
+/// Applies the visibility rules to a loaded dataset.
+pub fn check_readable(actor: Option<&Actor>, dataset: Dataset) -> AppResult<Dataset> {
+    let insider = permissions::can_see_hidden_dataset(actor, &dataset.publisher);
+    if dataset.deleted_at.is_some() {
+        return Err(if insider {
+            AppError::Gone(GONE.into())
+        } else {
+            AppError::NotFound(NOT_FOUND.into())
+        });
+    }
+    if (dataset.private || dataset.archived_at.is_some()) && !insider {
+        return Err(AppError::NotFound(NOT_FOUND.into()));
+    }
+    Ok(dataset)
+}
+
+/// A page of datasets for a viewer.
+pub async fn list(app: &App, query: &DatasetQuery) -> AppResult<(Vec<Dataset>, i64)> {
+    Ok(datasets::list(&app.db, query).await?)
+}
+
+/// Creates a dataset from a udata `DatasetForm` body.
+pub async fn create(app: &App, actor: &Actor, body: &Map<String, Value>) -> AppResult<Dataset> {
+    let patch = validation::parse_dataset(body, Mode::Create)?;
+    let publisher = resolve_publisher(app, actor, &patch, None).await?;
+    let now = app.clock.now();
+    let id = new_object_id();
+    let mut dataset = Dataset {
+        id: id.clone(),
+        slug: String::new(),
+        title: String::new(),
+        acronym: None,
+        description: String::new(),
+        description_short: None,
+        license: DEFAULT_LICENSE.to_owned(),
+        frequency: "unknown".to_owned(),
+        frequency_date: None,
+        tags: Vec::new(),
+        temporal_coverage: None,
+        spatial: None,
+        private: false,
+        featured: false,
+        archived_at: None,
+        deleted_at: None,
+        publisher: publisher.clone(),
+        extras: Map::new(),
+        harvest: None,
+        created_at_internal: now,
+        last_modified_internal: now,
+        metrics: DatasetMetrics::default(),
+        version: 1,
+        resources: Vec::new(),
+    };
+    let resources = patch.resources.clone();
+    apply_fields(&mut dataset, patch, now);
+    if let Patch::Set(items) = resources {
+        for (position, item) in items.into_iter().enumerate() {
+            let position = i64::try_from(position).unwrap_or(i64::MAX);
+            dataset
+                .resources
+                .push(new_resource(&id, item, Filetype::Remote, position, now)?);
+        }
+    }
+    let mut tx = app.db.begin().await?;
+    dataset.slug =
+        slugs::unique(&mut tx, SlugKind::Dataset, &slug_base(&dataset.title), None).await?;
+    datasets::insert(&mut tx, &dataset).await?;
+    // Partial editors get assigned what they publish, or they could not edit it afterwards.
+    if let Publisher::Organization(org) = &publisher
+        && actor.role_in(org) == Some(OrgRole::PartialEditor)
+        && !actor.sysadmin
+    {
+        users::assign(&mut tx, org, &actor.user_id, &id).await?;
+    }
+    changes::record(&mut tx, CHANGE_KIND, &id, now).await?;
+    tx.commit().await?;
+    Ok(dataset)
+}
+
+fn slug_base(title: &str) -> String {
+    let base = slugify(title);
+    if base.is_empty() {
+        "dataset".to_owned()
+    } else {
+        base
+    }
+}
+
+/// Decides who publishes: an organization the actor belongs to, the actor, or (sysadmins only)
+/// another user. Changing the publisher of an existing dataset goes through a transfer.
+async fn resolve_publisher(
+    app: &App,
+    actor: &Actor,
+    patch: &DatasetPatch,
+    current: Option<&Publisher>,
+) -> AppResult<Publisher> {
+    let wanted = match (&patch.organization, &patch.owner) {
+        (Patch::Set(org), _) => {
+            let Some(found) = organizations::find(&app.db, org).await? else {
+                return Err(AppError::field(
+                    "organization",
+                    format!("Unknown organization \"{org}\"."),
+                ));
+            };
+            if found.deleted_at.is_some() {
+                return Err(AppError::field(
+                    "organization",
+                    "This organization has been deleted.",
+                ));
+            }
+            Some(Publisher::Organization(found.id))
+        }
+        (_, Patch::Set(owner)) => {
+            let Some(found) = users::find(&app.db, owner).await? else {
+                return Err(AppError::field(
+                    "owner",
+                    format!("Unknown user \"{owner}\"."),
+                ));
+            };
+            Some(Publisher::User(found.id))
+        }
+        // `"organization": null` on an update publishes as oneself (sysadmins and owners).
+        (Patch::Clear, _) if current.is_some() => Some(Publisher::User(actor.user_id.clone())),
+        _ => None,
+    };
+    match (wanted, current) {
+        (None, Some(current)) => Ok(current.clone()),
+        (None, None) => Ok(Publisher::User(actor.user_id.clone())),
+        (Some(wanted), Some(current)) if &wanted == current => Ok(wanted),
+        (Some(_), Some(_)) if !actor.sysadmin => Err(AppError::field(
+            "organization",
+            "The publisher of a dataset changes through a transfer (POST /api/1/transfer/).",
+        )),
+        (Some(wanted), _) => {
+            let allowed = match &wanted {
+                Publisher::Organization(org) => {
+                    permissions::can_publish_for_organization(Some(actor), org)
+                }
+                Publisher::User(user) => actor.sysadmin || *user == actor.user_id,
+            };
+            if allowed {
+                Ok(wanted)
+            } else {
+                let field = if wanted.organization_id().is_some() {
+                    "organization"
+                } else {
+                    "owner"
+                };
+                Err(AppError::field(
+                    field,
+                    match wanted {
+                        Publisher::Organization(_) => {
+                            "You can only publish for an organization you are a member of."
+                        }
+                        Publisher::User(_) => "You can only publish datasets as yourself.",
+                    },
+                ))
+            }
+        }
+    }
+}
+
+/// Copies the validated scalar fields of a patch onto a dataset.
+fn apply_fields(d: &mut Dataset, p: DatasetPatch, now: chrono::DateTime<chrono::Utc>) {
+    if let Patch::Set(title) = p.title {
+        d.title = title;
+    }
+    if let Patch::Set(description) = p.description {
+        d.description = description;
+    }
+    d.acronym = p.acronym.apply(d.acronym.take());
+    d.description_short = p.description_short.apply(d.description_short.take());
+    d.license = p
+        .license
+        .apply_or(std::mem::take(&mut d.license), DEFAULT_LICENSE.to_owned());
+    d.frequency = p
+        .frequency
+        .apply_or(std::mem::take(&mut d.frequency), "unknown".to_owned());
+    d.frequency_date = p.frequency_date.apply(d.frequency_date);
+    if let Patch::Set(tags) = p.tags {
+        d.tags = tags;
+    }
+    d.temporal_coverage = p.temporal_coverage.apply(d.temporal_coverage);
+    d.spatial = p.spatial.apply(d.spatial.take());
+    d.private = p.private.apply_or(d.private, false);
+    d.extras = p.extras.apply_or(std::mem::take(&mut d.extras), Map::new());
+    match p.archived {
+        Patch::Set(true) if d.archived_at.is_none() => d.archived_at = Some(now),
+        Patch::Set(false) => d.archived_at = None,
+        _ => {}
+    }
+}
+
+/// Writes a changed dataset (and records the change) if nobody wrote it meanwhile.
+async fn write(
+    tx: &mut Tx,
+    dataset: &mut Dataset,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<bool> {
+    let expected = dataset.version;
+    dataset.version += 1;
+    if !datasets::update(tx, dataset, expected).await? {
+        return Ok(false);
+    }
+    changes::record(tx, CHANGE_KIND, &dataset.id, now).await?;
+    Ok(true)
+}
+
+/// The future a [`modify`] step returns.
+pub(crate) type Change<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = AppResult<T>> + Send + 'a>>;
+
+/// How many times a write is retried when another writer got there first.
+const WRITE_ATTEMPTS: usize = 5;
+
+/// Runs `change` on a freshly loaded, editable dataset and writes the result, retrying on a
+/// concurrent write. `change` may also write resources in the transaction.
+pub(crate) async fn modify<T, F>(
+    app: &App,
+    actor: &Actor,
+    id_or_slug: &str,
+    allow_deleted: bool,
+    mut change: F,
+) -> AppResult<(Dataset, T)>
+where
+    F: for<'a> FnMut(&'a mut Dataset, &'a mut Tx) -> Change<'a, T>,
+{
+    for _ in 0..WRITE_ATTEMPTS {
+        let mut dataset = load_editable(app, actor, id_or_slug, allow_deleted).await?;
+        let now = app.clock.now();
+        let mut tx = app.db.begin().await?;
+        let value = change(&mut dataset, &mut tx).await?;
+        dataset.last_modified_internal = now;
+        if write(&mut tx, &mut dataset, now).await? {
+            tx.commit().await?;
+            return Ok((dataset, value));
+        }
+    }
+    Err(AppError::Conflict(
+        "The dataset is being modified by someone else; please retry.".into(),
+    ))
+}
+
+/// Loads a dataset the actor may edit: 404 / 410 / 403 otherwise.
+pub async fn load_editable(
+    app: &App,
+    actor: &Actor,
+    id_or_slug: &str,
+    allow_deleted: bool,
+) -> AppResult<Dataset> {
+    let dataset = match datasets::find(&app.db, id_or_slug).await? {
+        Some(d) => d,
+        None => match slugs::redirect(&app.db, SlugKind::Dataset, id_or_slug).await? {
+            Some(id) => datasets::find(&app.db, &id)
+                .await?
+                .ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))?,
+            None => return Err(AppError::NotFound(NOT_FOUND.into())),
+        },
+    };
+    let dataset = match check_readable(Some(actor), dataset.clone()) {
+        Err(AppError::Gone(_)) if allow_deleted => dataset,
+        other => other?,
+    };
+    if !permissions::can_edit_dataset(Some(actor), &dataset.id, &dataset.publisher) {
+        return Err(AppError::Forbidden(PERMISSION_DENIED.into()));
+    }
+    Ok(dataset)
+}
+
+/// Updates a dataset from a udata `DatasetForm` body: omitted keys keep their value, `null`
+/// clears, `resources` (if present) replaces the list, `"deleted": null` restores.
+pub async fn update(
+    app: &App,
+    actor: &Actor,
+    id_or_slug: &str,
+    body: &Map<String, Value>,
+) -> AppResult<Dataset> {
+    let patch = validation::parse_dataset(body, Mode::Update)?;
+    let restore = patch.deleted == Patch::Clear;
+    // Checked once up front so a bad publisher is a 400 even if the dataset is missing.
+    let current = load_editable(app, actor, id_or_slug, restore).await?;
+    let publisher = resolve_publisher(app, actor, &patch, Some(&current.publisher)).await?;
+    let now = app.clock.now();
+    modify(app, actor, id_or_slug, restore, |dataset, tx| {
+        let patch = patch.clone();
+        let publisher = publisher.clone();
+        Box::pin(async move {
+            let old_title = dataset.title.clone();
+            let resources = patch.resources.clone();
+            apply_fields(dataset, patch, now);
+            dataset.publisher = publisher;
+            if restore {
+                dataset.deleted_at = None;
+            }
+            if dataset.title != old_title {
+                let slug = slugs::unique(
+                    tx,
+                    SlugKind::Dataset,
+                    &slug_base(&dataset.title),
+                    Some(&dataset.id),
+                )
+                .await?;
+                if slug != dataset.slug {
+                    slugs::rename(tx, SlugKind::Dataset, &dataset.id, &dataset.slug, &slug).await?;
+                    dataset.slug = slug;
+                }
+            }
+            if let Patch::Set(items) = resources {
+                replace_resources(dataset, items, tx, now).await?;
+            }
+            Ok(())
+        })
+    })
+    .await
+    .map(|(dataset, ())| dataset)
+}
+
+/// Replaces a dataset's resources by the given list: known ids are updated in place, new
+/// entries created, missing ones deleted; the list order becomes the resource order.
+async fn replace_resources(
+    dataset: &mut Dataset,
+    items: Vec<validation::ResourcePatch>,
+    tx: &mut Tx,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    let mut kept: Vec<Resource> = Vec::with_capacity(items.len());
+    let mut errors = Errors::default();
+    for (i, item) in items.into_iter().enumerate() {
+        let position = i64::try_from(i).unwrap_or(i64::MAX);
+        let existing = item
+            .id
+            .as_ref()
+            .and_then(|id| dataset.resources.iter().find(|r| &r.id == id).cloned());
+        match existing {
+            Some(mut r) => {
+                if let Err(AppError::Validation(e)) = apply_resource_patch(&mut r, item, now) {
+                    for (field, msgs) in e.0 {
+                        for m in msgs {
+                            errors.add(format!("resources.{i}.{field}"), m);
+                        }
+                    }
+                }
+                r.position = position;
+                kept.push(r);
+            }
+            None => match new_resource(&dataset.id, item, Filetype::Remote, position, now) {
+                Ok(r) => kept.push(r),
+                Err(AppError::Validation(e)) => {
+                    for (field, msgs) in e.0 {
+                        for m in msgs {
+                            errors.add(format!("resources.{i}.{field}"), m);
+                        }
+                    }
+                }
+                Err(other) => return Err(other),
+            },
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    for old in &dataset.resources {
+        if !kept.iter().any(|r| r.id == old.id) {
+            portail_db::resources::delete(tx, &old.id).await?;
+        }
+    }
+    for r in &kept {
+        if dataset.resources.iter().any(|old| old.id == r.id) {
+            portail_db::resources::update(tx, r).await?;
+        } else {
+            portail_db::resources::insert(tx, r).await?;
+        }
+    }
+    dataset.resources = kept;
+    Ok(())
+}
+
+/// Marks a dataset deleted (soft delete; a purge job removes it later).
+pub async fn delete(app: &App, actor: &Actor, id_or_slug: &str) -> AppResult<()> {
+    let now = app.clock.now();
+    modify(app, actor, id_or_slug, false, move |dataset, _tx| {
+        Box::pin(async move {
+            dataset.deleted_at = Some(now);
+            Ok(())
+        })
+    })
+    .await?;
+    Ok(())
+}
+
+/// Merges extras (API v2 `PUT /datasets/{id}/extras/`): `null` deletes a key.
+pub async fn merge_extras(
+    app: &App,
+    actor: &Actor,
+    id_or_slug: &str,
+    body: &Map<String, Value>,
+) -> AppResult<Dataset> {
+    if body.keys().any(|key| key.trim().is_empty()) {
+        return Err(AppError::field("extras", "Extras keys cannot be empty."));
+    }
+    let body = body.clone();
+    modify(app, actor, id_or_slug, false, move |dataset, _tx| {
+        let body = body.clone();
+        Box::pin(async move {
+            for (key, value) in body {
+                if value.is_null() {
+                    dataset.extras.remove(&key);
+                } else {
+                    dataset.extras.insert(key, value);
+                }
+            }
+            Ok(())
+        })
+    })
+    .await
+    .map(|(dataset, ())| dataset)
+}
+
+/// Sets or unsets the `featured` flag (sysadmins only).
+pub async fn set_featured(
+    app: &App,
+    actor: &Actor,
+    id_or_slug: &str,
+    featured: bool,
+) -> AppResult<Dataset> {
+    if !actor.sysadmin {
+        return Err(AppError::Forbidden(PERMISSION_DENIED.into()));
+    }
+    modify(app, actor, id_or_slug, false, move |dataset, _tx| {
+        Box::pin(async move {
+            dataset.featured = featured;
+            Ok(())
+        })
+    })
+    .await
+    .map(|(dataset, ())| dataset)
+}

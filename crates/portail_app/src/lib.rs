@@ -1,0 +1,64 @@
+//! Use cases of Portail, shared by the JSON API, the web pages, the CLI and the jobs:
+//! authentication, authorization and every create/update/delete, each in one transaction that
+//! also records the change in the outbox.
+//!
+//! Handlers call these functions and only map their inputs and outputs; no rule lives in the
+//! web layer.
+
+pub mod auth;
+pub mod datasets;
+pub mod errors;
+pub mod organizations;
+pub mod resources;
+pub mod users;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use parking_lot::RwLock;
+use portail_db::Db;
+
+pub use errors::{AppError, AppResult};
+
+/// Where the current time comes from: the system clock, or a fixed one in tests.
+#[derive(Clone, Default)]
+pub struct Clock(Option<Arc<RwLock<DateTime<Utc>>>>);
+
+impl Clock {
+    /// A clock frozen at `at`, movable with [`Clock::set`].
+    pub fn fixed(at: DateTime<Utc>) -> Clock {
+        Clock(Some(Arc::new(RwLock::new(at))))
+    }
+
+    /// The current time, truncated to microseconds.
+    pub fn now(&self) -> DateTime<Utc> {
+        match &self.0 {
+            Some(at) => *at.read(),
+            None => portail_core::model::now(),
+        }
+    }
+
+    /// Moves a fixed clock; no effect on the system clock.
+    pub fn set(&self, at: DateTime<Utc>) {
+        if let Some(cell) = &self.0 {
+            *cell.write() = portail_core::model::truncate_to_micros(at);
+        }
+    }
+}
+
+/// What every use case needs: the database and the clock.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub clock: Clock,
+}
+
+impl App {
+    /// An application on a database, with the system clock.
+    pub fn new(db: Db) -> App {
+        App {
+            db,
+            clock: Clock::default(),
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! JSON API handlers, one file per resource. Routes are listed in `router.rs`.
+
+pub mod datasets;
+pub mod health;
+pub mod organizations;
+pub mod reference;
+pub mod resources;
+pub mod users;
+pub mod v2;

@@ -1,0 +1,110 @@
+//! A cache of serialized JSON for anonymous reads (a dataset, a list page).
+//!
+//! Anonymous readers all see the same bytes, so they are serialized once and served from
+//! memory until anything changes. Invalidation is coarse and safe: every successful write in
+//! this process clears the cache at once, and a task tails the `changes` outbox so writes from
+//! other processes (the CLI, other nodes on PostgreSQL) clear it within a fraction of a second.
+//! Entries also expire after [`TTL`], because the quality score depends on the clock.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use parking_lot::RwLock;
+use sha2_lite::digest_hex;
+
+/// How long an entry lives at most.
+pub const TTL: Duration = Duration::from_secs(60);
+/// Entries kept at most; the cache is cleared when full (simple and bounded).
+pub const MAX_ENTRIES: usize = 50_000;
+/// How often the outbox is polled for changes made by other processes.
+pub const POLL_EVERY: Duration = Duration::from_millis(250);
+
+/// One cached response body.
+#[derive(Clone)]
+pub struct Cached {
+    pub body: Bytes,
+    pub etag: String,
+    generation: u64,
+    stored: Instant,
+}
+
+/// See the module documentation.
+#[derive(Default)]
+pub struct ResponseCache {
+    entries: RwLock<HashMap<String, Cached>>,
+    generation: AtomicU64,
+}
+
+impl ResponseCache {
+    /// A fresh entry for `key`, if any.
+    pub fn get(&self, key: &str) -> Option<Cached> {
+        let generation = self.generation.load(Ordering::Acquire);
+        let entries = self.entries.read();
+        let entry = entries.get(key)?;
+        (entry.generation == generation && entry.stored.elapsed() < TTL).then(|| entry.clone())
+    }
+
+    /// Stores a body computed while the cache was at `generation` (a body computed before an
+    /// invalidation is never stored as fresh).
+    pub fn put(&self, key: String, body: Bytes, generation: u64) -> Cached {
+        let cached = Cached {
+            etag: format!("\"{}\"", digest_hex(&body)),
+            body,
+            generation,
+            stored: Instant::now(),
+        };
+        if generation == self.generation.load(Ordering::Acquire) {
+            let mut entries = self.entries.write();
+            if entries.len() >= MAX_ENTRIES {
+                entries.clear();
+            }
+            entries.insert(key, cached.clone());
+        }
+        cached
+    }
+
+    /// The current generation, to pass to [`ResponseCache::put`].
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Drops every entry.
+    pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.entries.write().clear();
+    }
+}
+
+/// A tiny content hash for ETags (FNV-1a 64 over the body, twice with different seeds).
+mod sha2_lite {
+    pub fn digest_hex(bytes: &[u8]) -> String {
+        let mut a: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut b: u64 = 0x8422_2325_cbf2_9ce4;
+        for &byte in bytes {
+            a = (a ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+            b = (b ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3 ^ 0x5bd1_e995);
+        }
+        format!("{a:016x}{b:016x}")
+    }
+}
+
+/// Tails the outbox and clears the cache when another process wrote. Runs until the process
+/// ends.
+pub async fn follow_changes(db: portail_db::Db, cache: std::sync::Arc<ResponseCache>) {
+    let mut last = portail_db::changes::last_seq(&db).await.unwrap_or(0);
+    let mut interval = tokio::time::interval(POLL_EVERY);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        match portail_db::changes::last_seq(&db).await {
+            Ok(seq) if seq != last => {
+                last = seq;
+                cache.invalidate();
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot poll the changes outbox"),
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! Integration tests of the HTTP API over real sockets, mirroring `src/api/`.
+
+mod support;
+
+mod smoke;
