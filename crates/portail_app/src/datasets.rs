@@ -12,7 +12,7 @@ use portail_db::{Tx, changes, organizations, users};
 use serde_json::{Map, Value};
 
 use crate::errors::PERMISSION_DENIED;
-use crate::resources::{apply_resource_patch, new_resource};
+use crate::resources::{DUPLICATE_ID, apply_resource_patch, insert_new, new_resource};
 use crate::{App, AppError, AppResult};
 
 /// Outbox kind of dataset changes.
@@ -146,11 +146,26 @@ pub async fn create(app: &App, actor: &Actor, body: &Map<String, Value>) -> AppR
     let resources = patch.resources.clone();
     apply_fields(&mut dataset, patch, now);
     if let Patch::Set(items) = resources {
-        for (position, item) in items.into_iter().enumerate() {
-            let position = i64::try_from(position).unwrap_or(i64::MAX);
-            dataset
-                .resources
-                .push(new_resource(&id, item, Filetype::Remote, position, now)?);
+        let mut errors = Errors::default();
+        for (i, item) in items.into_iter().enumerate() {
+            let position = i64::try_from(i).unwrap_or(i64::MAX);
+            let explicit_id = item.id.is_some();
+            match new_resource(&id, item, Filetype::Remote, position, now) {
+                Ok(r) if dataset.resources.iter().any(|o| o.id == r.id) => {
+                    errors.add(format!("resources.{i}.id"), DUPLICATE_ID);
+                }
+                Ok(r) => {
+                    if explicit_id && portail_db::resources::find(&app.db, &r.id).await?.is_some() {
+                        errors.add(format!("resources.{i}.id"), ID_TAKEN);
+                    }
+                    dataset.resources.push(r);
+                }
+                Err(AppError::Validation(e)) => add_prefixed(&mut errors, i, e),
+                Err(other) => return Err(other),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors.into());
         }
     }
     let mut tx = app.db.begin().await?;
@@ -423,29 +438,35 @@ async fn replace_resources(
             .id
             .as_ref()
             .and_then(|id| dataset.resources.iter().find(|r| &r.id == id).cloned());
-        match existing {
+        let resource = match existing {
             Some(mut r) => {
                 if let Err(AppError::Validation(e)) = apply_resource_patch(&mut r, item, now) {
-                    for (field, msgs) in e.0 {
-                        for m in msgs {
-                            errors.add(format!("resources.{i}.{field}"), m);
-                        }
-                    }
+                    add_prefixed(&mut errors, i, e);
                 }
                 r.position = position;
-                kept.push(r);
+                Some(r)
             }
-            None => match new_resource(&dataset.id, item, Filetype::Remote, position, now) {
-                Ok(r) => kept.push(r),
+            // An id the dataset does not have makes a new resource: it needs what any new
+            // resource needs, although the entry was validated as an update.
+            None => match item
+                .check_new()
+                .map_err(AppError::from)
+                .and_then(|()| new_resource(&dataset.id, item, Filetype::Remote, position, now))
+            {
+                Ok(r) => Some(r),
                 Err(AppError::Validation(e)) => {
-                    for (field, msgs) in e.0 {
-                        for m in msgs {
-                            errors.add(format!("resources.{i}.{field}"), m);
-                        }
-                    }
+                    add_prefixed(&mut errors, i, e);
+                    None
                 }
                 Err(other) => return Err(other),
             },
+        };
+        if let Some(r) = resource {
+            if kept.iter().any(|k| k.id == r.id) {
+                errors.add(format!("resources.{i}.id"), DUPLICATE_ID);
+            } else {
+                kept.push(r);
+            }
         }
     }
     if !errors.is_empty() {
@@ -456,15 +477,31 @@ async fn replace_resources(
             portail_db::resources::delete(tx, &old.id).await?;
         }
     }
-    for r in &kept {
+    // Without errors, `kept[i]` comes from entry `i`.
+    for (i, r) in kept.iter().enumerate() {
         if dataset.resources.iter().any(|old| old.id == r.id) {
             portail_db::resources::update(tx, r).await?;
         } else {
-            portail_db::resources::insert(tx, r).await?;
+            insert_new(tx, r, || {
+                AppError::field(&format!("resources.{i}.id"), ID_TAKEN)
+            })
+            .await?;
         }
     }
     dataset.resources = kept;
     Ok(())
+}
+
+/// Why an entry of a dataset's `resources` list cannot use the id it gives.
+const ID_TAKEN: &str = "This id belongs to a resource of another dataset.";
+
+/// Adds the errors of entry `i` of a `resources` list, named `resources.{i}.{field}`.
+fn add_prefixed(errors: &mut Errors, i: usize, entry: Errors) {
+    for (field, messages) in entry.0 {
+        for m in messages {
+            errors.add(format!("resources.{i}.{field}"), m);
+        }
+    }
 }
 
 /// Marks a dataset deleted (soft delete; a purge job removes it later).

@@ -28,9 +28,21 @@ pub enum AppError {
     /// The request conflicts with the current state.
     #[error("{0}")]
     Conflict(String),
-    /// Storage failed.
+    /// The body is larger than allowed.
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// The content is of a kind that is refused (e.g. HTML disguised as data).
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// No file storage is configured.
+    #[error("{0}")]
+    Unavailable(String),
+    /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
+    /// The file store failed.
+    #[error(transparent)]
+    Storage(#[from] portail_storage::StorageError),
     /// Anything else unexpected.
     #[error("{0}")]
     Internal(String),

@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod datasets;
 pub mod errors;
+pub mod files;
 pub mod organizations;
 pub mod resources;
 pub mod users;
@@ -46,19 +47,37 @@ impl Clock {
     }
 }
 
-/// What every use case needs: the database and the clock.
+/// What every use case needs: the database, the file store, the clock and the upload policy.
 #[derive(Clone)]
 pub struct App {
     pub db: Db,
     pub clock: Clock,
+    /// Where hosted files live; `None` disables uploads (503).
+    pub storage: Option<portail_storage::Storage>,
+    pub uploads: files::UploadPolicy,
 }
 
 impl App {
-    /// An application on a database, with the system clock.
+    /// An application on a database, with the system clock and no file storage.
     pub fn new(db: Db) -> App {
         App {
             db,
             clock: Clock::default(),
+            storage: None,
+            uploads: files::UploadPolicy::default(),
         }
+    }
+
+    /// Sets the file store.
+    pub fn with_storage(mut self, storage: portail_storage::Storage) -> App {
+        self.storage = Some(storage);
+        self
+    }
+
+    /// The file store, or a 503 when none is configured.
+    pub fn storage(&self) -> AppResult<&portail_storage::Storage> {
+        self.storage.as_ref().ok_or_else(|| {
+            AppError::Unavailable("File storage is not configured on this portal.".into())
+        })
     }
 }

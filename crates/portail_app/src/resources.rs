@@ -124,12 +124,32 @@ pub async fn create_remote(
                     resource.id
                 )));
             }
-            repo::insert(tx, &resource).await?;
+            insert_new(tx, &resource, || {
+                AppError::Conflict(format!("Resource {} already exists", resource.id))
+            })
+            .await?;
             d.resources.insert(0, resource.clone());
             Ok(resource)
         })
     })
     .await
+}
+
+/// Why an entry of a resource list is refused when it repeats an id.
+pub(crate) const DUPLICATE_ID: &str = "Duplicate resource ID";
+
+/// Inserts a new resource. Resource ids are global, and clients may choose them: an id that
+/// another resource (of any dataset) already has is the client's mistake, answered with
+/// `taken()`, not a server error.
+pub(crate) async fn insert_new(
+    tx: &mut portail_db::Tx,
+    resource: &Resource,
+    taken: impl FnOnce() -> AppError,
+) -> AppResult<()> {
+    match repo::insert(tx, resource).await {
+        Err(portail_db::DbError::Unique(_)) => Err(taken()),
+        other => Ok(other?),
+    }
 }
 
 /// Finds a resource of a readable dataset.
@@ -168,8 +188,15 @@ pub async fn update(
     .await
 }
 
-/// Deletes a resource at once. Returns the removed resource so the caller can drop its file.
+/// Deletes a resource at once, and its hosted file right after the database no longer refers
+/// to it.
 pub async fn delete(app: &App, actor: &Actor, dataset: &str, rid: &str) -> AppResult<Resource> {
+    let resource = delete_record(app, actor, dataset, rid).await?;
+    crate::files::discard_resource_file(app, &resource).await;
+    Ok(resource)
+}
+
+async fn delete_record(app: &App, actor: &Actor, dataset: &str, rid: &str) -> AppResult<Resource> {
     let rid = rid.to_owned();
     modify(app, actor, dataset, false, move |d, tx| {
         let rid = rid.clone();

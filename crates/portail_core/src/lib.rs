@@ -5,6 +5,7 @@
 //! Everything here is pure so that the API, the web pages, the harvesters and the jobs apply
 //! exactly the same rules.
 
+pub mod files;
 pub mod frequency;
 pub mod ids;
 pub mod licenses;

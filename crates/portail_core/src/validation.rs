@@ -633,6 +633,22 @@ pub struct ResourcePatch {
     pub extras: Patch<Extras>,
 }
 
+impl ResourcePatch {
+    /// Checks that a body validated as an update can make a new resource: an entry of a
+    /// dataset's `resources` list with an id the dataset does not have yet is created, so it
+    /// needs a title and a URL like any new resource.
+    pub fn check_new(&self) -> Result<(), Errors> {
+        let mut errors = Errors::default();
+        if self.title.value().is_none() {
+            errors.add("title", REQUIRED);
+        }
+        if self.url.value().is_none() {
+            errors.add("url", REQUIRED);
+        }
+        errors.into_result(())
+    }
+}
+
 /// Validates a resource body; `prefix` names nested fields (`resources.0.title`).
 pub fn parse_resource(
     obj: &Map<String, Value>,
@@ -917,5 +933,20 @@ mod tests {
         assert!(is_geoid("country-group:world"));
         assert!(!is_geoid("France"));
         assert!(!is_geoid("fr::1"));
+    }
+
+    #[test]
+    fn new_resource_entries_need_title_and_url() {
+        let bare = parse_resource(&obj(json!({"id": "x"})), Mode::Update, "").unwrap();
+        let errors = bare.check_new().unwrap_err();
+        assert_eq!(errors.0["title"], vec![REQUIRED]);
+        assert_eq!(errors.0["url"], vec![REQUIRED]);
+        let full = parse_resource(
+            &obj(json!({"id": "x", "title": "T", "url": "https://example.org/a.csv"})),
+            Mode::Update,
+            "",
+        )
+        .unwrap();
+        assert_eq!(full.check_new(), Ok(()));
     }
 }

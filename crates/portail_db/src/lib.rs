@@ -117,12 +117,20 @@ struct EmbeddedMigration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[EmbeddedMigration] = &[EmbeddedMigration {
-    version: 1,
-    description: "foundation",
-    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
-    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
-}];
+const MIGRATIONS: &[EmbeddedMigration] = &[
+    EmbeddedMigration {
+        version: 1,
+        description: "foundation",
+        sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+        postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+    },
+    EmbeddedMigration {
+        version: 2,
+        description: "downloads",
+        sqlite: include_str!("../migrations/sqlite/0002_downloads.sql"),
+        postgres: include_str!("../migrations/postgres/0002_downloads.sql"),
+    },
+];
 
 fn migrator(postgres: bool) -> sqlx::migrate::Migrator {
     use sqlx::SqlSafeStr;

@@ -116,11 +116,23 @@ pub async fn find_many(db: &Db, ids: &[String]) -> DbResult<Vec<Organization>> {
     Ok(rows.into_iter().map(Organization::from).collect())
 }
 
+/// Sort keys accepted by [`OrgQuery::sort`]: udata's, each with an optional leading `-`.
+/// Organizations keep no reuse, follower or view counters yet, so those sort by name.
+pub const SORTS: &[&str] = &[
+    "name",
+    "created",
+    "last_modified",
+    "datasets",
+    "reuses",
+    "followers",
+    "views",
+];
+
 /// Filters and order of an organization list.
 #[derive(Debug, Clone, Default)]
 pub struct OrgQuery {
     pub q: Option<String>,
-    /// `name`, `created`, `datasets` with an optional leading `-`.
+    /// One of [`SORTS`], with an optional leading `-`.
     pub sort: Option<String>,
     pub page: i64,
     pub page_size: i64,
@@ -143,11 +155,16 @@ pub async fn list(db: &Db, query: &OrgQuery) -> DbResult<(Vec<Organization>, i64
         "-name" => "name DESC, id",
         "created" => "created_at, id",
         "-created" => "created_at DESC, id",
+        "last_modified" => "last_modified, id",
+        "-last_modified" => "last_modified DESC, id",
+        // The count shown as `metrics.datasets`: private datasets must not show through.
         "datasets" => {
-            "(SELECT COUNT(*) FROM datasets d WHERE d.organization_id = organizations.id) , id"
+            "(SELECT COUNT(*) FROM datasets d WHERE d.organization_id = organizations.id \
+             AND d.private = FALSE AND d.deleted_at IS NULL AND d.archived_at IS NULL), id"
         }
         "-datasets" => {
-            "(SELECT COUNT(*) FROM datasets d WHERE d.organization_id = organizations.id) DESC, id"
+            "(SELECT COUNT(*) FROM datasets d WHERE d.organization_id = organizations.id \
+             AND d.private = FALSE AND d.deleted_at IS NULL AND d.archived_at IS NULL) DESC, id"
         }
         _ => "name, id",
     };

@@ -243,3 +243,63 @@ pub async fn find(db: &Db, id: &str) -> DbResult<Option<Resource>> {
         .await)?;
     Ok(row.map(Resource::from))
 }
+
+/// Finds the resource whose hosted file is stored at `key`.
+pub async fn find_by_fs_filename(db: &Db, key: &str) -> DbResult<Option<Resource>> {
+    let sql = format!("SELECT {COLUMNS} FROM resources WHERE fs_filename = $1");
+    let row: Option<ResourceRow> = with_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(key)
+        .fetch_optional(p)
+        .await)?;
+    Ok(row.map(Resource::from))
+}
+
+/// Every storage key referenced by a resource, for the orphan-file cleanup.
+pub async fn referenced_files(db: &Db) -> DbResult<std::collections::HashSet<String>> {
+    let rows: Vec<(String,)> = with_db!(db, |p| sqlx::query_as(
+        "SELECT fs_filename FROM resources WHERE fs_filename IS NOT NULL"
+    )
+    .fetch_all(p)
+    .await)?;
+    Ok(rows.into_iter().map(|(k,)| k).collect())
+}
+
+/// One batch of download counts: `(resource id, dataset id, count)`.
+pub type DownloadCounts = [(String, String, i64)];
+
+/// Adds counted downloads to the resources, their datasets and the daily series, in one
+/// transaction.
+pub async fn add_downloads(
+    tx: &mut Tx,
+    counts: &DownloadCounts,
+    day: chrono::NaiveDate,
+) -> DbResult<()> {
+    for (resource_id, dataset_id, n) in counts {
+        with_tx!(tx, |c| {
+            sqlx::query("UPDATE resources SET downloads = downloads + $2 WHERE id = $1")
+                .bind(resource_id)
+                .bind(n)
+                .execute(&mut *c)
+                .await?;
+            sqlx::query(
+                "UPDATE datasets SET resources_downloads = resources_downloads + $2 WHERE id = $1",
+            )
+            .bind(dataset_id)
+            .bind(n)
+            .execute(&mut *c)
+            .await?;
+            sqlx::query(
+                "INSERT INTO resource_downloads_daily (resource_id, dataset_id, day, downloads) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (resource_id, day) DO UPDATE SET downloads = resource_downloads_daily.downloads + excluded.downloads",
+            )
+            .bind(resource_id)
+            .bind(dataset_id)
+            .bind(day)
+            .bind(n)
+            .execute(&mut *c)
+            .await
+            .map(|_| ())
+        })?;
+    }
+    Ok(())
+}

@@ -73,6 +73,12 @@ impl IntoResponse for ApiError {
             AppError::NotFound(m) => message(StatusCode::NOT_FOUND, &m),
             AppError::Gone(m) => message(StatusCode::GONE, &m),
             AppError::Conflict(m) => message(StatusCode::CONFLICT, &m),
+            AppError::PayloadTooLarge(m) => message(StatusCode::PAYLOAD_TOO_LARGE, &m),
+            AppError::UnsupportedMediaType(m) => message(StatusCode::UNSUPPORTED_MEDIA_TYPE, &m),
+            AppError::Unavailable(m) => message(StatusCode::SERVICE_UNAVAILABLE, &m),
+            AppError::Storage(portail_storage::StorageError::NotFound(_)) => {
+                message(StatusCode::NOT_FOUND, "File not found")
+            }
             AppError::Db(db_error) if db_error.is_unavailable() => {
                 tracing::error!(error = %db_error, "database unavailable");
                 message(StatusCode::SERVICE_UNAVAILABLE, "The database is unavailable; please retry shortly.")

@@ -30,15 +30,17 @@ impl MaybeAuth {
     }
 }
 
-/// The API key sent with a request, if any.
+/// The API key sent with a request, if any. An empty header is no key, as in udata (clients
+/// send `X-API-KEY: ` when their key variable is unset).
 pub fn api_key(parts: &Parts) -> Option<String> {
-    if let Some(v) = parts.headers.get("x-api-key").and_then(|v| v.to_str().ok()) {
+    if let Some(v) = parts.headers.get("x-api-key").and_then(|v| v.to_str().ok())
+        && !v.trim().is_empty()
+    {
         return Some(v.trim().to_owned());
     }
     let auth = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = auth.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
+    (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty())
         .then(|| token.trim().to_owned())
 }
 

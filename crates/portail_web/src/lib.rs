@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod cache;
+pub mod downloads;
 pub mod errors;
 pub mod extract;
 pub mod middleware;
@@ -25,27 +26,39 @@ pub struct Settings {
     pub public_url: Option<String>,
 }
 
-/// Builds the router and starts the background tasks the web layer needs (the outbox
-/// follower that keeps the response cache fresh).
-pub fn app_router(app: portail_app::App, settings: Settings) -> axum::Router {
+/// Builds the state and starts the background tasks the web layer needs: the outbox follower
+/// that keeps the response cache fresh, and the download-count flusher.
+pub fn app_state(app: portail_app::App, settings: Settings) -> AppState {
     let cache = Arc::new(ResponseCache::default());
+    let downloads = Arc::new(downloads::DownloadCounter::default());
     tokio::spawn(cache::follow_changes(app.db.clone(), cache.clone()));
-    router::router(AppState {
+    tokio::spawn(downloads::flush_loop(app.clone(), downloads.clone()));
+    AppState {
         app,
         settings: Arc::new(settings),
         cache,
-    })
+        downloads,
+    }
 }
 
-/// Serves the portal on an already bound listener until `shutdown` resolves.
+/// Builds the router (see [`app_state`]).
+pub fn app_router(app: portail_app::App, settings: Settings) -> axum::Router {
+    router::router(app_state(app, settings))
+}
+
+/// Serves the portal on an already bound listener until `shutdown` resolves, then writes the
+/// pending download counts.
 pub async fn run(
     app: portail_app::App,
     settings: Settings,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let router = app_router(app, settings);
-    axum::serve(listener, router)
+    let state = app_state(app, settings);
+    let router = router::router(state.clone());
+    let served = axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    state.downloads.flush(&state.app).await;
+    served
 }

@@ -34,6 +34,7 @@ impl Modify for ApiKeyScheme {
         api::datasets::feature_dataset, api::datasets::unfeature_dataset,
         api::resources::create_resource, api::resources::reorder_resources, api::resources::get_resource,
         api::resources::update_resource, api::resources::delete_resource, api::resources::redirect_resource,
+        api::files::upload_resource, api::files::replace_resource_file, api::files::download_file,
         api::reference::list_licenses, api::reference::list_frequencies, api::reference::list_resource_types,
         api::reference::list_extensions, api::reference::list_granularities, api::reference::list_organization_roles,
         api::organizations::list_organizations, api::organizations::create_organization,

@@ -7,7 +7,7 @@ use axum::routing::{MethodRouter, get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::api::{datasets, health, organizations, reference, resources, users, v2};
+use crate::api::{datasets, files, health, organizations, reference, resources, users, v2};
 use crate::middleware::{invalidate_on_write, not_found};
 use crate::openapi;
 use crate::state::AppState;
@@ -26,7 +26,7 @@ const JSON_BODY_LIMIT: usize = 8 * 1024 * 1024;
 
 /// Builds the application router.
 pub fn router(state: AppState) -> Router {
-    let routes: [(&str, MethodRouter<AppState>); 30] = [
+    let routes: [(&str, MethodRouter<AppState>); 33] = [
         ("/healthz", get(health::get_health)),
         ("/api/1/swagger.json", get(openapi::get_openapi)),
         ("/api/1/docs/", get(openapi::get_docs)),
@@ -70,6 +70,16 @@ pub fn router(state: AppState) -> Router {
                 .put(resources::update_resource)
                 .delete(resources::delete_resource),
         ),
+        // Files: uploads stream to storage, so the JSON body limit does not apply.
+        (
+            "/api/1/datasets/{dataset}/upload/",
+            post(files::upload_resource).layer(DefaultBodyLimit::disable()),
+        ),
+        (
+            "/api/1/datasets/{dataset}/resources/{rid}/upload/",
+            post(files::replace_resource_file).layer(DefaultBodyLimit::disable()),
+        ),
+        ("/files/{*key}", get(files::download_file)),
         // Reference lists
         (
             "/api/1/spatial/granularities/",

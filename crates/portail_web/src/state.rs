@@ -6,6 +6,7 @@ use portail_app::App;
 
 use crate::Settings;
 use crate::cache::ResponseCache;
+use crate::downloads::DownloadCounter;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -13,4 +14,5 @@ pub struct AppState {
     pub app: App,
     pub settings: Arc<Settings>,
     pub cache: Arc<ResponseCache>,
+    pub downloads: Arc<DownloadCounter>,
 }

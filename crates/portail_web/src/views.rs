@@ -92,6 +92,15 @@ impl ApiUserRef {
     }
 }
 
+/// Hosted files are stored with a path (`/files/...`): the portal's base URL makes it absolute.
+pub fn absolute_url(url: &str, base: &str) -> String {
+    if url.starts_with('/') {
+        format!("{base}{url}")
+    } else {
+        url.to_owned()
+    }
+}
+
 /// `{type, value}` checksum.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ApiChecksum {
@@ -155,7 +164,7 @@ impl ApiResource {
             filetype: r.filetype.as_str().to_owned(),
             kind: r.kind.clone(),
             format: r.format.clone(),
-            url: r.url.clone(),
+            url: absolute_url(&r.url, base),
             latest: format!("{base}/api/1/datasets/r/{}", r.id),
             checksum: r.checksum.as_ref().map(|c| ApiChecksum {
                 kind: c.kind.clone(),

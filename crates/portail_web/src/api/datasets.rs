@@ -135,7 +135,7 @@ pub async fn dataset_query(
         ..DatasetQuery::default()
     };
     if let Some(sort) = &query.sort
-        && !SORTS.contains(&sort.trim_start_matches('-'))
+        && !SORTS.contains(&sort.strip_prefix('-').unwrap_or(sort))
     {
         return Err(ApiError::field(
             "sort",

@@ -1,6 +1,7 @@
 //! JSON API handlers, one file per resource. Routes are listed in `router.rs`.
 
 pub mod datasets;
+pub mod files;
 pub mod health;
 pub mod organizations;
 pub mod reference;

@@ -9,7 +9,7 @@ use portail_core::model::Organization;
 use portail_db::organizations::{self as repo, OrgQuery};
 
 use crate::api::datasets::{cached_json, dataset_page, dataset_query};
-use crate::errors::ApiResult;
+use crate::errors::{ApiError, ApiResult};
 use crate::extract::{Auth, BaseUrl, JsonObject, MaybeAuth, Params};
 use crate::paging::{Page, PageRequest};
 use crate::state::AppState;
@@ -25,9 +25,9 @@ async fn full_view(state: &AppState, org: &Organization, base: &str) -> ApiResul
 /// List organizations (`q` matches name and acronym).
 #[utoipa::path(
     get, path = "/api/1/organizations/", tag = "organizations", operation_id = "list_organizations",
-    params(("q" = Option<String>, Query), ("sort" = Option<String>, Query, description = "name, created, datasets; prefix - to reverse"),
+    params(("q" = Option<String>, Query), ("sort" = Option<String>, Query, description = "name, created, last_modified, datasets, reuses, followers, views; prefix - to reverse"),
         ("page" = Option<i64>, Query), ("page_size" = Option<i64>, Query)),
-    responses((status = 200, body = Page<ApiOrganization>))
+    responses((status = 200, body = Page<ApiOrganization>), (status = 400, description = "Invalid parameter"))
 )]
 pub async fn list_organizations(
     State(state): State<AppState>,
@@ -38,6 +38,17 @@ pub async fn list_organizations(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let page = PageRequest::from_params(&params, 20)?;
+    if let Some(sort) = params.get("sort")
+        && !repo::SORTS.contains(&sort.strip_prefix('-').unwrap_or(sort))
+    {
+        return Err(ApiError::field(
+            "sort",
+            format!(
+                "Unknown sort \"{sort}\": use one of {} (prefix with - to reverse).",
+                repo::SORTS.join(", ")
+            ),
+        ));
+    }
     let key = format!("{base}{uri}");
     cached_json(&state, &auth, key, &headers, async {
         let query = OrgQuery {
@@ -100,7 +111,7 @@ pub async fn get_organization(
 #[utoipa::path(
     put, path = "/api/1/organizations/{org}/", tag = "organizations", operation_id = "update_organization",
     params(("org" = String, Path)), request_body(content = Object),
-    responses((status = 200, body = ApiOrganization), (status = 400), (status = 403), (status = 404), (status = 410)),
+    responses((status = 200, body = ApiOrganization), (status = 400), (status = 401), (status = 403), (status = 404), (status = 410)),
     security(("apikey" = []))
 )]
 pub async fn update_organization(
@@ -117,7 +128,7 @@ pub async fn update_organization(
 /// Delete an organization (admins); it answers 410 afterwards.
 #[utoipa::path(
     delete, path = "/api/1/organizations/{org}/", tag = "organizations", operation_id = "delete_organization",
-    params(("org" = String, Path)), responses((status = 204), (status = 403), (status = 404), (status = 410)),
+    params(("org" = String, Path)), responses((status = 204), (status = 401), (status = 403), (status = 404), (status = 410)),
     security(("apikey" = []))
 )]
 pub async fn delete_organization(
@@ -133,7 +144,7 @@ pub async fn delete_organization(
 #[utoipa::path(
     post, path = "/api/1/organizations/{org}/member/{user}/", tag = "organizations", operation_id = "add_organization_member",
     params(("org" = String, Path), ("user" = String, Path, description = "User id or slug")), request_body(content = Object),
-    responses((status = 201, body = ApiMember), (status = 400), (status = 403), (status = 404), (status = 409)),
+    responses((status = 201, body = ApiMember), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409), (status = 410)),
     security(("apikey" = []))
 )]
 pub async fn add_organization_member(
@@ -156,7 +167,7 @@ pub async fn add_organization_member(
 #[utoipa::path(
     put, path = "/api/1/organizations/{org}/member/{user}/", tag = "organizations", operation_id = "update_organization_member",
     params(("org" = String, Path), ("user" = String, Path)), request_body(content = Object),
-    responses((status = 200, body = ApiMember), (status = 400), (status = 403), (status = 404)),
+    responses((status = 200, body = ApiMember), (status = 400), (status = 401), (status = 403), (status = 404), (status = 410)),
     security(("apikey" = []))
 )]
 pub async fn update_organization_member(
@@ -175,7 +186,7 @@ pub async fn update_organization_member(
 #[utoipa::path(
     delete, path = "/api/1/organizations/{org}/member/{user}/", tag = "organizations", operation_id = "remove_organization_member",
     params(("org" = String, Path), ("user" = String, Path)),
-    responses((status = 204), (status = 400), (status = 403), (status = 404)),
+    responses((status = 204), (status = 400), (status = 401), (status = 403), (status = 404), (status = 410)),
     security(("apikey" = []))
 )]
 pub async fn remove_organization_member(

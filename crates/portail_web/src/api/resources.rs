@@ -119,6 +119,7 @@ pub async fn delete_resource(
 pub async fn redirect_resource(
     State(state): State<AppState>,
     auth: MaybeAuth,
+    BaseUrl(base): BaseUrl,
     Path(rid): Path<String>,
 ) -> ApiResult<Response> {
     let rid = rid.trim_end_matches('/');
@@ -132,5 +133,7 @@ pub async fn redirect_resource(
             portail_app::AppError::Gone(_) => ApiError::not_found("Resource not found"),
             other => ApiError(other),
         })?;
-    Ok((StatusCode::FOUND, [(header::LOCATION, resource.url)]).into_response())
+    state.downloads.count(&resource.id, &resource.dataset_id);
+    let location = crate::views::absolute_url(&resource.url, &base);
+    Ok((StatusCode::FOUND, [(header::LOCATION, location)]).into_response())
 }

@@ -33,7 +33,10 @@ pub async fn get_dataset_v2(
 ) -> ApiResult<Response> {
     let key = format!("{base}{uri}");
     cached_json(&state, &auth, key, &headers, async {
-        let (d, total) = usecase::get_light(&state.app, auth.actor(), &dataset).await?;
+        // The quality and `last_update` depend on the resources, so they are loaded even
+        // though only their count goes on the wire (the answer is cached for anonymous readers).
+        let d = usecase::get(&state.app, auth.actor(), &dataset).await?;
+        let total = i64::try_from(d.resources.len()).unwrap_or(i64::MAX);
         let ctx = view_ctx(&state, &base, auth.actor(), &[&d]).await?;
         Ok(ApiDataset::v2(&d, total, &ctx))
     })

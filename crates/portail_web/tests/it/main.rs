@@ -2,4 +2,13 @@
 
 mod support;
 
+mod datasets;
+mod files;
+mod organizations;
+mod reference;
+mod resources;
+mod s3;
+mod site;
 mod smoke;
+mod users;
+mod v2;

@@ -98,8 +98,23 @@ impl TestApp {
 
     /// Starts a portal with the given settings.
     pub async fn with_settings(settings: portail_web::Settings) -> TestApp {
+        Self::with_app(settings, |app| app).await
+    }
+
+    /// Starts a portal with the given settings and application tweaks (e.g. upload limits).
+    pub async fn with_app(
+        settings: portail_web::Settings,
+        customize: impl FnOnce(App) -> App,
+    ) -> TestApp {
         let (db, dir) = fresh_db().await;
-        let app = App::new(db);
+        let dir = dir.unwrap_or_else(|| {
+            let path = std::env::temp_dir().join(format!("portail-test-{}", unique_name()));
+            std::fs::create_dir_all(&path).expect("temp dir");
+            TempDir(path)
+        });
+        let storage = portail_storage::Storage::local(&dir.0.join("files")).expect("storage");
+        let app = customize(App::new(db).with_storage(storage));
+        let dir = Some(dir);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -257,4 +272,164 @@ impl Resp {
             text,
         }
     }
+}
+
+impl TestApp {
+    /// Sends a request with raw headers (no API key added), for authentication and language
+    /// tests.
+    pub async fn request_with_headers(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> Resp {
+        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        Resp::read(req.send().await.expect("send")).await
+    }
+}
+
+impl TestUser {
+    /// The same user authenticating with another API key.
+    pub fn with_token(&self, token: &str) -> TestUser {
+        TestUser {
+            token: token.to_owned(),
+            ..self.clone()
+        }
+    }
+}
+
+impl TestApp {
+    /// Sends a raw body with an optional `Content-Type` and API key, for request-format tests.
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        user: Option<&TestUser>,
+        content_type: Option<&str>,
+        body: &str,
+    ) -> Resp {
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .body(body.to_owned());
+        if let Some(u) = user {
+            req = req.header("X-API-KEY", &u.token);
+        }
+        if let Some(ct) = content_type {
+            req = req.header(reqwest::header::CONTENT_TYPE, ct);
+        }
+        Resp::read(req.send().await.expect("send")).await
+    }
+
+    /// Adds a remote resource to a dataset as `user`, with the given extra fields; returns it.
+    pub async fn remote_resource(&self, user: &TestUser, dataset: &str, extra: Value) -> Value {
+        let mut body = json!({
+            "title": "Mesures 2024",
+            "url": "https://example.org/mesures-2024.csv",
+            "format": "csv",
+            "filetype": "remote",
+        });
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            for (k, v) in e {
+                b.insert(k.clone(), v.clone());
+            }
+        }
+        let r = self
+            .post(
+                &format!("/api/1/datasets/{dataset}/resources/"),
+                Some(user),
+                &body,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        r.body
+    }
+
+    /// The actor of a test user, to call use cases directly (as another process would).
+    pub async fn actor_of(&self, user: &TestUser) -> portail_core::permissions::Actor {
+        let found = portail_app::users::get(&self.app, &user.id)
+            .await
+            .expect("user");
+        portail_app::auth::actor_for(&self.app, &found)
+            .await
+            .expect("actor")
+    }
+
+    /// Everyone the permission tests need, around one organization.
+    pub async fn cast(&self) -> Cast {
+        let owner = self.user("Owner").await;
+        let admin = self.user("Admin").await;
+        let editor = self.user("Editor").await;
+        let partial = self.user("Partial").await;
+        let other = self.user("Other").await;
+        let sysadmin = self.sysadmin("Sysadmin").await;
+        let org = self
+            .org(
+                "Régie des données",
+                &admin,
+                &[
+                    (&editor, OrgRole::Editor),
+                    (&partial, OrgRole::PartialEditor),
+                ],
+            )
+            .await;
+        Cast {
+            owner,
+            admin,
+            editor,
+            partial,
+            other,
+            sysadmin,
+            org,
+        }
+    }
+}
+
+/// Users in every role a dataset permission depends on (see [`TestApp::cast`]).
+pub struct Cast {
+    /// Publishes datasets as themselves.
+    pub owner: TestUser,
+    /// Admin of `org`.
+    pub admin: TestUser,
+    /// Editor of `org`.
+    pub editor: TestUser,
+    /// Partial editor of `org`.
+    pub partial: TestUser,
+    /// Member of nothing.
+    pub other: TestUser,
+    pub sysadmin: TestUser,
+    /// Organization id.
+    pub org: String,
+}
+
+/// The fields named by a 400 validation error (sorted), after checking udata's
+/// `{"errors": {field: ["message", ...]}}` shape.
+pub fn error_fields(r: &Resp) -> Vec<String> {
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    let errors = r.body["errors"]
+        .as_object()
+        .unwrap_or_else(|| panic!("no errors object: {}", r.text));
+    for (field, messages) in errors {
+        let messages = messages
+            .as_array()
+            .unwrap_or_else(|| panic!("{field}: not a list: {}", r.text));
+        assert!(!messages.is_empty(), "{field}: no message: {}", r.text);
+        assert!(
+            messages
+                .iter()
+                .all(|m| m.as_str().is_some_and(|s| !s.is_empty())),
+            "{field}: {}",
+            r.text
+        );
+    }
+    let mut fields: Vec<String> = errors.keys().cloned().collect();
+    fields.sort();
+    fields
 }
