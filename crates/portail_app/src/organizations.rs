@@ -179,7 +179,10 @@ pub async fn set_member(
         })?,
         Some(_) => return Err(AppError::field("role", "Not a valid role id.")),
     };
-    let Some(user) = users::find(&app.db, user_ref).await? else {
+    let Some(user) = users::find(&app.db, user_ref)
+        .await?
+        .filter(|u| u.active && u.deleted_at.is_none())
+    else {
         return Err(AppError::NotFound("User not found".into()));
     };
     let current = repo::members(&app.db, &org.id).await?;

@@ -143,7 +143,7 @@ pub async fn list(db: &Db, query: &OrgQuery) -> DbResult<(Vec<Organization>, i64
     let mut filter = Sql::new(" FROM organizations WHERE deleted_at IS NULL");
     if let Some(q) = query.q.as_deref().filter(|q| !q.trim().is_empty()) {
         for word in q.split_whitespace().take(8) {
-            let pattern = format!("%{}%", word.to_lowercase());
+            let pattern = format!("%{}%", word.to_lowercase().replace(['%', '_'], ""));
             filter.push(" AND (lower(name) LIKE ");
             filter.bind(Arg::Text(pattern.clone()));
             filter.push(" OR lower(coalesce(acronym, '')) LIKE ");

@@ -8,6 +8,7 @@ pub mod errors;
 pub mod extract;
 pub mod middleware;
 pub mod openapi;
+pub mod pages;
 pub mod paging;
 pub mod router;
 pub mod state;

@@ -9,8 +9,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::api::{datasets, files, health, organizations, reference, resources, users, v2};
 use crate::middleware::{invalidate_on_write, not_found};
-use crate::openapi;
 use crate::state::AppState;
+use crate::{openapi, pages};
 
 /// Registers `path` and, for paths ending in `/`, the same path without it.
 fn both(router: Router<AppState>, path: &str, handler: MethodRouter<AppState>) -> Router<AppState> {
@@ -26,7 +26,8 @@ const JSON_BODY_LIMIT: usize = 8 * 1024 * 1024;
 
 /// Builds the application router.
 pub fn router(state: AppState) -> Router {
-    let routes: [(&str, MethodRouter<AppState>); 33] = [
+    let routes: [(&str, MethodRouter<AppState>); 34] = [
+        ("/", get(pages::home)),
         ("/healthz", get(health::get_health)),
         ("/api/1/swagger.json", get(openapi::get_openapi)),
         ("/api/1/docs/", get(openapi::get_docs)),

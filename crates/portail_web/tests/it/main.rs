@@ -4,6 +4,7 @@ mod support;
 
 mod datasets;
 mod files;
+mod organization_members;
 mod organizations;
 mod reference;
 mod resources;

@@ -26,10 +26,11 @@ impl Route {
     }
 
     /// The docs page and the document itself are not operations of the API.
+    /// API routes are documented; the docs themselves and HTML pages are not.
     fn is_documented(&self) -> bool {
         self.handlers
             .iter()
-            .all(|(_, module, _)| module != "openapi")
+            .all(|(_, module, _)| module != "openapi" && module != "pages")
     }
 }
 

@@ -1,0 +1,291 @@
+//! The command line: every command, option, default and environment variable of `portail`.
+//!
+//! Keep `docs/configuration.md` in step with the options here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Portail: an open data portal compatible with udata's API.
+#[derive(Debug, Parser)]
+#[command(name = "portail", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOpts,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalOpts {
+    /// Folder for Portail's files; the default SQLite database lives there
+    /// [default: ./portail-data].
+    #[arg(long, global = true, env = "PORTAIL_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL: sqlite://path/to/portail.db or postgres://user:password@host:5432/db
+    /// [default: the SQLite file <DIR>/portail.db].
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server.
+    Serve(ServeArgs),
+    /// Load the demo catalog (users, organizations, 50 datasets) into an empty database.
+    Demo,
+    /// Create or update the database schema.
+    Migrate,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Add a synthetic catalog, for benchmarks and load tests.
+    Generate(GenerateArgs),
+    /// Measure performance.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+impl Command {
+    /// The log filter when `RUST_LOG` is unset.
+    pub fn default_log_filter(&self) -> &'static str {
+        match self {
+            // Under load, sqlx warns about every statement slower than a second, which would
+            // bury the results; the latencies measured already tell.
+            Command::Bench(_) => "warn,sqlx::query=error",
+            _ => "info",
+        }
+    }
+}
+
+/// Options of `portail serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(
+        long,
+        env = "PORTAIL_LISTEN",
+        default_value = "127.0.0.1:8080",
+        value_name = "ADDR"
+    )]
+    pub listen: String,
+    /// Public base URL of the portal, e.g. https://data.example.org, for absolute links
+    /// [default: from each request's Host].
+    #[arg(long, env = "PORTAIL_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Load the demo catalog first when the database has no dataset.
+    #[arg(long)]
+    pub demo: bool,
+    #[command(flatten)]
+    pub files: FileOpts,
+}
+
+/// Where hosted files go, and the limits on uploads.
+#[derive(Debug, Clone, Args)]
+pub struct FileOpts {
+    /// Where hosted files go: file:///abs/path or s3://bucket/prefix
+    /// [default: file://<DIR>/files].
+    #[arg(long, env = "PORTAIL_STORAGE_URL", value_name = "URL")]
+    pub storage_url: Option<String>,
+    /// Endpoint of an S3-compatible server, e.g. http://127.0.0.1:9000 [default: AWS].
+    #[arg(long, env = "PORTAIL_S3_ENDPOINT", value_name = "URL")]
+    pub s3_endpoint: Option<String>,
+    /// S3 region.
+    #[arg(
+        long,
+        env = "PORTAIL_S3_REGION",
+        default_value = "us-east-1",
+        value_name = "REGION"
+    )]
+    pub s3_region: String,
+    /// Allow a plain-HTTP S3 endpoint (local servers).
+    #[arg(long, env = "PORTAIL_S3_ALLOW_HTTP", value_name = "BOOL", default_value_t = false, action = clap::ArgAction::Set)]
+    pub s3_allow_http: bool,
+    /// Largest uploaded file: bytes, or with a unit (500MB, 2GiB).
+    #[arg(long, env = "PORTAIL_MAX_UPLOAD_SIZE", default_value = "10GiB", value_name = "SIZE", value_parser = parse_size)]
+    pub max_upload_size: u64,
+    /// Comma-separated file extensions accepted for uploads [default: udata's list].
+    #[arg(
+        long,
+        env = "PORTAIL_ALLOWED_EXTENSIONS",
+        value_name = "LIST",
+        value_delimiter = ','
+    )]
+    pub allowed_extensions: Vec<String>,
+    /// Hours the chunks of an unfinished chunked upload are kept.
+    #[arg(
+        long,
+        env = "PORTAIL_CHUNK_RETENTION_HOURS",
+        default_value_t = 24,
+        value_name = "HOURS"
+    )]
+    pub chunk_retention_hours: u64,
+}
+
+/// Parses a size in bytes: `1048576`, `500MB`, `2GiB`, `10 kB`... (decimal and binary units).
+pub fn parse_size(raw: &str) -> Result<u64, String> {
+    let raw = raw.trim();
+    let split = raw
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(raw.len());
+    let (number, unit) = raw.split_at(split);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("\"{raw}\" is not a size (expected e.g. 500MB or 2GiB)"))?;
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1_000,
+        "kib" => 1 << 10,
+        "m" | "mb" => 1_000_000,
+        "mib" => 1 << 20,
+        "g" | "gb" => 1_000_000_000,
+        "gib" => 1 << 30,
+        "t" | "tb" => 1_000_000_000_000,
+        "tib" => 1 << 40,
+        other => {
+            return Err(format!(
+                "unknown size unit \"{other}\" (use B, kB, MB, GB, KiB, MiB, GiB)"
+            ));
+        }
+    };
+    Ok((number * factor as f64) as u64)
+}
+
+/// `portail user ...`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; prints its id.
+    Create(UserCreateArgs),
+}
+
+/// Options of `portail user create`.
+#[derive(Debug, Args)]
+pub struct UserCreateArgs {
+    #[arg(long)]
+    pub email: String,
+    /// At least 8 characters.
+    #[arg(long)]
+    pub password: String,
+    #[arg(long, default_value = "")]
+    pub first_name: String,
+    #[arg(long, default_value = "")]
+    pub last_name: String,
+    /// Give the account every right on the portal.
+    #[arg(long)]
+    pub sysadmin: bool,
+}
+
+/// `portail token ...`
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user; prints only the secret, e.g. for
+    /// `TOKEN=$(portail token create --email me@example.org)`.
+    Create(TokenCreateArgs),
+}
+
+/// Options of `portail token create`.
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    /// E-mail of the user the token acts as.
+    #[arg(long)]
+    pub email: String,
+    /// A name to recognise the token by in lists.
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+/// Options of `portail generate`.
+#[derive(Debug, Clone, Args)]
+pub struct GenerateArgs {
+    /// Number of datasets to add.
+    #[arg(long, value_name = "N")]
+    pub datasets: u64,
+    /// Resources attached to each dataset.
+    #[arg(long, default_value_t = 3, value_name = "K")]
+    pub resources_per_dataset: u32,
+    /// Organizations publishing them [default: max(N/1000, 5)].
+    #[arg(long, value_name = "M")]
+    pub organizations: Option<u64>,
+    /// Seed of the random generator: the same seed gives the same titles, tags, licenses...
+    /// (ids and dates still differ) [default: random, printed at the end].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+}
+
+/// `portail bench ...`
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Generate a catalog, start the server in-process and load the dataset endpoints.
+    ///
+    /// Runs in a fresh temporary folder unless --data-dir or --database-url is given; an
+    /// existing catalog there is reused as it is.
+    Api(BenchApiArgs),
+}
+
+/// Options of `portail bench api`.
+#[derive(Debug, Clone, Args)]
+pub struct BenchApiArgs {
+    /// Datasets to generate (when the database is empty).
+    #[arg(long, default_value_t = 100_000, value_name = "N")]
+    pub datasets: u64,
+    /// Concurrent connections.
+    #[arg(long, default_value_t = 32, value_name = "C")]
+    pub connections: u32,
+    /// Seconds of measurement per endpoint.
+    #[arg(long, default_value_t = 10, value_name = "SECS")]
+    pub duration: u64,
+    /// HTTP client that sends the load.
+    #[arg(long, value_enum, default_value_t = LoadClient::Auto)]
+    pub client: LoadClient,
+}
+
+/// Which client sends the load in `portail bench api`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LoadClient {
+    /// wrk when it is on PATH, else the built-in client.
+    Auto,
+    /// wrk (https://github.com/wg/wrk; Debian: apt-get install wrk).
+    Wrk,
+    /// A client inside this process; it shares the CPU with the server.
+    Builtin,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("1048576"), Ok(1_048_576));
+        assert_eq!(parse_size("500MB"), Ok(500_000_000));
+        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
+        assert_eq!(parse_size("10 kB"), Ok(10_000));
+        assert_eq!(parse_size("1.5KiB"), Ok(1536));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("5 parsecs").is_err());
+    }
+
+    #[test]
+    fn global_options_work_after_the_command() {
+        let cli = Cli::try_parse_from(["portail", "migrate", "--data-dir", "/tmp/x"]).unwrap();
+        assert_eq!(cli.global.data_dir, Some(PathBuf::from("/tmp/x")));
+        assert!(matches!(cli.command, Command::Migrate));
+    }
+}

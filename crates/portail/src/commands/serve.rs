@@ -1,0 +1,157 @@
+//! `portail serve`: migrates the database, optionally loads the demo catalog, and serves the
+//! portal until Ctrl-C or SIGTERM, cleaning up abandoned uploads and orphan files every hour.
+
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use portail_app::{App, files};
+use tokio::net::TcpListener;
+use tracing::{info, warn};
+
+use crate::cli::{GlobalOpts, ServeArgs};
+use crate::config;
+use crate::demo::{self, DemoOutcome};
+
+/// Runs the web server.
+pub async fn run(global: &GlobalOpts, args: &ServeArgs) -> anyhow::Result<()> {
+    let public_url = args
+        .public_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(check_public_url)
+        .transpose()?;
+    let storage = config::Storage::from_options(global);
+    let uploads = config::upload_policy(&args.files);
+    let files = config::file_storage(&storage, &args.files)?;
+    info!(
+        database = %storage.describe_database(),
+        data_dir = %storage.data_dir.display(),
+        files = files.describe(),
+        listen = %args.listen,
+        public_url = public_url.as_deref().unwrap_or("(from each request's Host)"),
+        max_upload_size = uploads.max_size,
+        chunk_retention_hours = args.files.chunk_retention_hours,
+        demo = args.demo,
+        "starting Portail"
+    );
+    let (_, db) = config::open_migrated(global).await?;
+    let mut app = App::new(db.clone()).with_storage(files);
+    app.uploads = uploads;
+    if args.demo {
+        match demo::load_if_empty(&app).await? {
+            DemoOutcome::Loaded(report) => info!(
+                datasets = report.datasets,
+                organizations = report.organizations,
+                users = report.users,
+                "demo catalog loaded"
+            ),
+            DemoOutcome::NotEmpty(count) => {
+                info!("the database already has {count} datasets; demo content not loaded");
+            }
+        }
+    }
+    let listener = bind(&args.listen).await?;
+    let address = listener
+        .local_addr()
+        .context("cannot read the listening address")?;
+    eprintln!("Portail listening on http://{address}");
+    let maintenance = tokio::spawn(maintain_files(app.clone()));
+    let settings = portail_web::Settings { public_url };
+    let served = portail_web::run(app, settings, listener, shutdown_signal()).await;
+    maintenance.abort();
+    db.close().await;
+    served.context("the web server stopped on an error")?;
+    info!("Portail stopped");
+    Ok(())
+}
+
+/// How often abandoned upload chunks and orphan files are removed.
+const MAINTENANCE_EVERY: Duration = Duration::from_secs(3600);
+
+/// Removes abandoned upload chunks and orphan files, at start and then every hour. Failures
+/// are logged and retried at the next round.
+async fn maintain_files(app: App) {
+    let mut rounds = tokio::time::interval(MAINTENANCE_EVERY);
+    rounds.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        rounds.tick().await;
+        match files::purge_chunks(&app).await {
+            Ok(0) => {}
+            Ok(n) => info!(uploads = n, "purged the chunks of abandoned uploads"),
+            Err(e) => warn!(error = %e, "cannot purge abandoned upload chunks"),
+        }
+        match files::purge_orphans(&app, files::ORPHAN_GRACE).await {
+            Ok(0) => {}
+            Ok(n) => info!(files = n, "removed orphan files"),
+            Err(e) => warn!(error = %e, "cannot remove orphan files"),
+        }
+    }
+}
+
+async fn bind(listen: &str) -> anyhow::Result<TcpListener> {
+    match TcpListener::bind(listen).await {
+        Ok(listener) => Ok(listener),
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => bail!(
+            "cannot listen on {listen}: the address is already in use (is another Portail running? \
+             pick another address with --listen or PORTAIL_LISTEN, or port 0 for any free port)"
+        ),
+        Err(e) => {
+            bail!("cannot listen on {listen}: {e} (expected an address such as 127.0.0.1:8080)")
+        }
+    }
+}
+
+/// The public URL without its trailing `/`, if it is an absolute http(s) URL.
+fn check_public_url(raw: &str) -> anyhow::Result<String> {
+    match reqwest::Url::parse(raw) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+            Ok(raw.trim_end_matches('/').to_owned())
+        }
+        _ => bail!(
+            "invalid public URL \"{raw}\": expected an absolute URL such as https://data.example.org"
+        ),
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what `docker stop` and systemd send).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            // Without a handler, only SIGTERM (or killing the process) stops the server.
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut stream) => {
+                stream.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    info!("shutting down: finishing the requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_urls() {
+        assert_eq!(
+            check_public_url("https://data.example.org/").unwrap(),
+            "https://data.example.org"
+        );
+        assert!(check_public_url("data.example.org").is_err());
+        assert!(check_public_url("ftp://data.example.org").is_err());
+    }
+}

@@ -1,0 +1,6 @@
+//! Server-rendered pages. For now only the landing page; the full web portal (search, dataset
+//! pages, publishing in steps) is planned.
+
+pub mod home;
+
+pub use home::home;
