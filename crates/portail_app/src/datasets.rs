@@ -106,9 +106,19 @@ pub fn check_readable(actor: Option<&Actor>, dataset: Dataset) -> AppResult<Data
     Ok(dataset)
 }
 
-/// A page of datasets for a viewer.
+/// A page of datasets for a viewer, and the total matching.
 pub async fn list(app: &App, query: &DatasetQuery) -> AppResult<(Vec<Dataset>, i64)> {
     Ok(datasets::list(&app.db, query).await?)
+}
+
+/// How many datasets match a list query, for its viewer.
+pub async fn count(app: &App, query: &DatasetQuery) -> AppResult<i64> {
+    Ok(datasets::count(&app.db, query).await?)
+}
+
+/// The page of datasets a list query asks for, for its viewer.
+pub async fn page(app: &App, query: &DatasetQuery) -> AppResult<Vec<Dataset>> {
+    Ok(datasets::page(&app.db, query).await?)
 }
 
 /// Creates a dataset from a udata `DatasetForm` body.

@@ -459,6 +459,15 @@ fn order_sql(sort: Option<&str>) -> &'static str {
 
 /// A page of datasets (with tags and resources) and the total number matching.
 pub async fn list(db: &Db, query: &DatasetQuery) -> DbResult<(Vec<Dataset>, i64)> {
+    let total = count(db, query).await?;
+    if total <= (query.page - 1) * query.page_size {
+        return Ok((Vec::new(), total));
+    }
+    Ok((page(db, query).await?, total))
+}
+
+/// How many datasets match the filters of a query (its page is ignored).
+pub async fn count(db: &Db, query: &DatasetQuery) -> DbResult<i64> {
     let filter = filter_sql(query);
     let count_sql = format!("SELECT COUNT(*){}", filter.text);
     let (total,): (i64,) = with_db!(db, |p| bind_args!(
@@ -467,10 +476,13 @@ pub async fn list(db: &Db, query: &DatasetQuery) -> DbResult<(Vec<Dataset>, i64)
     )
     .fetch_one(p)
     .await)?;
+    Ok(total)
+}
+
+/// The page of datasets a query asks for, with tags and resources.
+pub async fn page(db: &Db, query: &DatasetQuery) -> DbResult<Vec<Dataset>> {
+    let filter = filter_sql(query);
     let offset = (query.page - 1) * query.page_size;
-    if total <= offset {
-        return Ok((Vec::new(), total));
-    }
     let mut page = Sql {
         text: format!(
             "SELECT {COLUMNS}{} ORDER BY {} LIMIT ",
@@ -488,7 +500,7 @@ pub async fn list(db: &Db, query: &DatasetQuery) -> DbResult<(Vec<Dataset>, i64)
     )
     .fetch_all(p)
     .await)?;
-    Ok((hydrate(db, rows).await?, total))
+    hydrate(db, rows).await
 }
 
 /// Ids and slugs of every dataset, for the dataset cache to resolve slugs.

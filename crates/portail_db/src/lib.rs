@@ -130,6 +130,12 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_downloads.sql"),
         postgres: include_str!("../migrations/postgres/0002_downloads.sql"),
     },
+    EmbeddedMigration {
+        version: 3,
+        description: "list indexes",
+        sqlite: include_str!("../migrations/sqlite/0003_list_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0003_list_indexes.sql"),
+    },
 ];
 
 fn migrator(postgres: bool) -> sqlx::migrate::Migrator {

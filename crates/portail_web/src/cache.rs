@@ -11,7 +11,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use parking_lot::RwLock;
+use std::sync::Arc;
+
+use parking_lot::{Mutex, RwLock};
 use sha2_lite::digest_hex;
 
 /// How long an entry lives at most.
@@ -34,6 +36,10 @@ pub struct Cached {
 #[derive(Default)]
 pub struct ResponseCache {
     entries: RwLock<HashMap<String, Cached>>,
+    /// Totals of list queries, shared by all the pages of one query.
+    counts: RwLock<HashMap<String, (i64, u64, Instant)>>,
+    /// One lock per key being computed, so concurrent misses compute it once.
+    inflight: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     generation: AtomicU64,
 }
 
@@ -74,6 +80,39 @@ impl ResponseCache {
     pub fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
         self.entries.write().clear();
+        self.counts.write().clear();
+    }
+
+    /// A fresh cached total for a list query.
+    pub fn get_count(&self, key: &str) -> Option<i64> {
+        let generation = self.generation.load(Ordering::Acquire);
+        let counts = self.counts.read();
+        let (n, g, at) = counts.get(key)?;
+        (*g == generation && at.elapsed() < TTL).then_some(*n)
+    }
+
+    /// Stores a total computed at `generation`.
+    pub fn put_count(&self, key: String, n: i64, generation: u64) {
+        if generation == self.generation.load(Ordering::Acquire) {
+            let mut counts = self.counts.write();
+            if counts.len() >= MAX_ENTRIES {
+                counts.clear();
+            }
+            counts.insert(key, (n, generation, Instant::now()));
+        }
+    }
+
+    /// Waits for the right to compute `key`: concurrent misses on one key wait for the first
+    /// one instead of all hitting the database (then find the entry cached).
+    pub async fn lock_key(&self, key: &str) -> tokio::sync::OwnedMutexGuard<()> {
+        let lock = {
+            let mut inflight = self.inflight.lock();
+            if inflight.len() >= MAX_ENTRIES {
+                inflight.retain(|_, l| Arc::strong_count(l) > 1);
+            }
+            inflight.entry(key.to_owned()).or_default().clone()
+        };
+        lock.lock_owned().await
     }
 }
 

@@ -27,24 +27,33 @@ pub struct Settings {
     pub public_url: Option<String>,
 }
 
-/// Builds the state and starts the background tasks the web layer needs: the outbox follower
-/// that keeps the response cache fresh, and the download-count flusher.
-pub fn app_state(app: portail_app::App, settings: Settings) -> AppState {
-    let cache = Arc::new(ResponseCache::default());
-    let downloads = Arc::new(downloads::DownloadCounter::default());
-    tokio::spawn(cache::follow_changes(app.db.clone(), cache.clone()));
-    tokio::spawn(downloads::flush_loop(app.clone(), downloads.clone()));
-    AppState {
-        app,
-        settings: Arc::new(settings),
-        cache,
-        downloads,
+/// The background tasks of the web layer; they stop when this is dropped.
+pub struct Background(Vec<tokio::task::JoinHandle<()>>);
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
+        }
     }
 }
 
-/// Builds the router (see [`app_state`]).
-pub fn app_router(app: portail_app::App, settings: Settings) -> axum::Router {
-    router::router(app_state(app, settings))
+/// Builds the state and starts the background tasks the web layer needs: the outbox follower
+/// that keeps the response cache fresh, and the download-count flusher.
+pub fn app_state(app: portail_app::App, settings: Settings) -> (AppState, Background) {
+    let cache = Arc::new(ResponseCache::default());
+    let downloads = Arc::new(downloads::DownloadCounter::default());
+    let tasks = vec![
+        tokio::spawn(cache::follow_changes(app.db.clone(), cache.clone())),
+        tokio::spawn(downloads::flush_loop(app.clone(), downloads.clone())),
+    ];
+    let state = AppState::new(state::Shared {
+        app,
+        settings,
+        cache,
+        downloads,
+    });
+    (state, Background(tasks))
 }
 
 /// Serves the portal on an already bound listener until `shutdown` resolves, then writes the
@@ -55,11 +64,12 @@ pub async fn run(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let state = app_state(app, settings);
+    let (state, background) = app_state(app, settings);
     let router = router::router(state.clone());
     let served = axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)
         .await;
+    drop(background);
     state.downloads.flush(&state.app).await;
     served
 }

@@ -96,6 +96,10 @@ where
     if let Some(hit) = state.cache.get(&key) {
         return Ok(json_with_etag(headers, hit.body, &hit.etag));
     }
+    let _computing = state.cache.lock_key(&key).await;
+    if let Some(hit) = state.cache.get(&key) {
+        return Ok(json_with_etag(headers, hit.body, &hit.etag));
+    }
     let generation = state.cache.generation();
     let value = compute.await?;
     let body = serde_json::to_vec(&value).map_err(|e| {
@@ -200,7 +204,32 @@ pub async fn dataset_page(
     let Some(query) = query else {
         return Ok(Page::new(Vec::new(), page, 0, url, params));
     };
-    let (datasets, total) = usecase::list(&state.app, &query).await?;
+    // Every page of one query has the same total: anonymous lists share it through the cache.
+    let total = if actor.is_none() {
+        let mut filters: Vec<&(String, String)> = params
+            .0
+            .iter()
+            .filter(|(k, _)| k != "page" && k != "page_size" && k != "sort")
+            .collect();
+        filters.sort();
+        let key = format!("{url}|{filters:?}");
+        match state.cache.get_count(&key) {
+            Some(n) => n,
+            None => {
+                let generation = state.cache.generation();
+                let n = usecase::count(&state.app, &query).await?;
+                state.cache.put_count(key, n, generation);
+                n
+            }
+        }
+    } else {
+        usecase::count(&state.app, &query).await?
+    };
+    let datasets = if total > (page.page - 1) * page.page_size {
+        usecase::page(&state.app, &query).await?
+    } else {
+        Vec::new()
+    };
     let refs: Vec<&Dataset> = datasets.iter().collect();
     let ctx = view_ctx(state, base, actor, &refs).await?;
     let data = datasets.iter().map(|d| ApiDataset::v1(d, &ctx)).collect();

@@ -1,0 +1,4 @@
+//! Integration tests of the `portail` binary, run as a user would run it.
+
+mod cli;
+mod crash;
