@@ -574,3 +574,33 @@ pub async fn set_featured(
     .await
     .map(|(dataset, ())| dataset)
 }
+
+/// Default grace period between the deletion of a dataset and its purge.
+pub const DEFAULT_PURGE_GRACE_DAYS: i64 = 30;
+
+/// Permanently removes the datasets deleted more than `grace` ago, with their resources and
+/// hosted files: until then the owner (or a sysadmin) can restore them; afterwards it is
+/// irreversible. Returns how many were purged.
+pub async fn purge_deleted(app: &App, grace: chrono::Duration) -> AppResult<usize> {
+    let cutoff = app.clock.now() - grace;
+    let mut purged = 0;
+    loop {
+        let ids = datasets::deleted_before(&app.db, cutoff, 100).await?;
+        if ids.is_empty() {
+            return Ok(purged);
+        }
+        let resources = portail_db::resources::load_for_datasets(&app.db, &ids).await?;
+        for id in &ids {
+            let now = app.clock.now();
+            let mut tx = app.db.begin().await?;
+            datasets::purge(&mut tx, id).await?;
+            changes::record(&mut tx, CHANGE_KIND, id, now).await?;
+            tx.commit().await?;
+            // Files go once the database no longer refers to them.
+            for resource in resources.get(id).into_iter().flatten() {
+                crate::files::discard_resource_file(app, resource).await;
+            }
+            purged += 1;
+        }
+    }
+}

@@ -223,13 +223,20 @@ async fn replace_tags(tx: &mut Tx, dataset_id: &str, tags: &[String]) -> DbResul
     Ok(())
 }
 
-/// Permanently removes a dataset and everything attached to it.
+/// Permanently removes a dataset and everything attached to it (tags, resources,
+/// assignments, old slugs, download series).
 pub async fn purge(tx: &mut Tx, id: &str) -> DbResult<()> {
-    with_tx!(tx, |c| sqlx::query("DELETE FROM datasets WHERE id = $1")
-        .bind(id)
-        .execute(&mut *c)
-        .await
-        .map(|_| ()))?;
+    for sql in [
+        "DELETE FROM resource_downloads_daily WHERE dataset_id = $1",
+        "DELETE FROM slug_redirects WHERE kind = 'dataset' AND target_id = $1",
+        "DELETE FROM datasets WHERE id = $1",
+    ] {
+        with_tx!(tx, |c| sqlx::query(sql)
+            .bind(id)
+            .execute(&mut *c)
+            .await
+            .map(|_| ()))?;
+    }
     Ok(())
 }
 
@@ -509,4 +516,16 @@ pub async fn count_all(db: &Db) -> DbResult<i64> {
         .fetch_one(p)
         .await)?;
     Ok(n)
+}
+
+/// Ids of the datasets deleted before `cutoff`, oldest first.
+pub async fn deleted_before(db: &Db, cutoff: DateTime<Utc>, limit: i64) -> DbResult<Vec<String>> {
+    let rows: Vec<(String,)> = with_db!(db, |p| sqlx::query_as(
+        "SELECT id FROM datasets WHERE deleted_at IS NOT NULL AND deleted_at < $1 ORDER BY deleted_at, id LIMIT $2"
+    )
+    .bind(cutoff)
+    .bind(limit)
+    .fetch_all(p)
+    .await)?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
 }
