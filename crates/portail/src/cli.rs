@@ -231,6 +231,23 @@ pub enum BenchCommand {
     /// Runs in a fresh temporary folder unless --data-dir or --database-url is given; an
     /// existing catalog there is reused as it is.
     Api(BenchApiArgs),
+    /// Upload a large file to a real server process and download it back, against `cp`.
+    ///
+    /// Writes a test file of random bytes, times `cp` (and `cp` + fsync) of it as the
+    /// baseline, then starts `portail serve` as a child process and measures the upload
+    /// (throughput, checksum, peak memory growth of the server) and the download. Runs in a
+    /// fresh temporary folder, removed at the end, unless --data-dir is given; the database is
+    /// always the SQLite file of that folder and files go to its `files` folder, so that the
+    /// test file, its copy and the upload are all on one filesystem.
+    Upload(BenchUploadArgs),
+}
+
+/// Options of `portail bench upload`.
+#[derive(Debug, Clone, Args)]
+pub struct BenchUploadArgs {
+    /// Size of the test file: bytes, or with a unit (500MiB, 100MB, 2GiB).
+    #[arg(long, default_value = "2GiB", value_name = "SIZE", value_parser = parse_size)]
+    pub size: u64,
 }
 
 /// Options of `portail bench api`.
@@ -280,6 +297,20 @@ mod tests {
         assert_eq!(parse_size("1.5KiB"), Ok(1536));
         assert!(parse_size("ten").is_err());
         assert!(parse_size("5 parsecs").is_err());
+    }
+
+    #[test]
+    fn bench_upload_takes_a_size() {
+        let cli = Cli::try_parse_from(["portail", "bench", "upload", "--size", "500MiB"]).unwrap();
+        let Command::Bench(BenchCommand::Upload(args)) = cli.command else {
+            panic!("not bench upload");
+        };
+        assert_eq!(args.size, 500 << 20);
+        let cli = Cli::try_parse_from(["portail", "bench", "upload"]).unwrap();
+        let Command::Bench(BenchCommand::Upload(args)) = cli.command else {
+            panic!("not bench upload");
+        };
+        assert_eq!(args.size, 2 << 30);
     }
 
     #[test]

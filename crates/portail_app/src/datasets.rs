@@ -76,7 +76,7 @@ pub async fn get_light(
     app: &App,
     actor: Option<&Actor>,
     id_or_slug: &str,
-) -> AppResult<(Dataset, i64)> {
+) -> AppResult<(Dataset, portail_core::model::ResourceFacts)> {
     let found = match datasets::find_without_resources(&app.db, id_or_slug).await? {
         Some(found) => found,
         None => match slugs::redirect(&app.db, SlugKind::Dataset, id_or_slug).await? {
@@ -86,8 +86,8 @@ pub async fn get_light(
             None => return Err(AppError::NotFound(NOT_FOUND.into())),
         },
     };
-    let (dataset, count) = found;
-    Ok((check_readable(actor, dataset)?, count))
+    let (dataset, facts) = found;
+    Ok((check_readable(actor, dataset)?, facts))
 }
 
 /// Applies the visibility rules to a loaded dataset.

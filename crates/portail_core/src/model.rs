@@ -196,14 +196,15 @@ impl Dataset {
     /// udata's `compute_last_update`: the harvested modification date, else the most recent
     /// resource modification, else the dataset's own `last_modified`.
     pub fn last_update(&self) -> DateTime<Utc> {
+        self.last_update_with(&ResourceFacts::of(&self.resources))
+    }
+
+    /// [`Dataset::last_update`] from a summary of the resources (when they are not loaded).
+    pub fn last_update_with(&self, facts: &ResourceFacts) -> DateTime<Utc> {
         if let Some(date) = self.harvest_date("modified_at") {
             return date;
         }
-        self.resources
-            .iter()
-            .map(Resource::last_modified)
-            .max()
-            .unwrap_or_else(|| self.last_modified())
+        facts.last_modified.unwrap_or_else(|| self.last_modified())
     }
 
     /// Public, not deleted, not archived (udata's `visible()`).
@@ -326,4 +327,40 @@ pub fn truncate_to_micros(at: DateTime<Utc>) -> DateTime<Utc> {
 /// The current time, truncated to microseconds (see [`truncate_to_micros`]).
 pub fn now() -> DateTime<Utc> {
     truncate_to_micros(Utc::now())
+}
+
+/// What the quality score and `last_update` need to know about a dataset's resources, so that
+/// they can be computed without loading thousands of resources (the database computes this
+/// summary in one query).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ResourceFacts {
+    pub count: i64,
+    /// The most recent resource `last_modified`.
+    pub last_modified: Option<DateTime<Utc>>,
+    /// At least one resource has a format that is not closed.
+    pub has_open_format: bool,
+    /// No remote resource was found unavailable by the last check.
+    pub all_remote_available: bool,
+    /// A resource is documentation, or has a description.
+    pub documented: bool,
+}
+
+impl ResourceFacts {
+    /// The summary of loaded resources.
+    pub fn of(resources: &[Resource]) -> ResourceFacts {
+        ResourceFacts {
+            count: i64::try_from(resources.len()).unwrap_or(i64::MAX),
+            last_modified: resources.iter().map(Resource::last_modified).max(),
+            has_open_format: resources
+                .iter()
+                .any(|r| !crate::reference::is_closed_or_no_format(r.format.as_deref())),
+            all_remote_available: resources
+                .iter()
+                .filter(|r| r.filetype == Filetype::Remote)
+                .all(|r| r.extras.get("check:available").and_then(Value::as_bool) != Some(false)),
+            documented: resources.iter().any(|r| {
+                r.kind == "documentation" || r.description.as_deref().is_some_and(|d| !d.is_empty())
+            }),
+        }
+    }
 }

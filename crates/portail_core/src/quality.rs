@@ -7,8 +7,7 @@ use serde::Serialize;
 
 use crate::frequency::parse_frequency;
 use crate::licenses::DEFAULT_LICENSE;
-use crate::model::{Dataset, Filetype};
-use crate::reference::is_closed_or_no_format;
+use crate::model::{Dataset, ResourceFacts};
 
 /// Descriptions longer than this (strictly) count as documented (`QUALITY_DESCRIPTION_LENGTH`).
 pub const QUALITY_DESCRIPTION_LENGTH: usize = 100;
@@ -37,32 +36,29 @@ pub struct Quality {
 
 /// Computes the quality of a dataset at `now`.
 pub fn compute(dataset: &Dataset, now: DateTime<Utc>) -> Quality {
+    compute_with(dataset, &ResourceFacts::of(&dataset.resources), now)
+}
+
+/// Computes the quality from a summary of the resources (see [`ResourceFacts`]).
+pub fn compute_with(dataset: &Dataset, facts: &ResourceFacts, now: DateTime<Utc>) -> Quality {
     let frequency = parse_frequency(&dataset.frequency).filter(|f| f.id != "unknown");
     let update_fulfilled_in_time = frequency.map(|f| match f.delta() {
         // Python's `timedelta.days` floors; one day of grace "due to harvesting".
         Some(delta) => {
-            (dataset.last_update() + delta - now)
+            (dataset.last_update_with(facts) + delta - now)
                 .num_seconds()
                 .div_euclid(86_400)
                 >= -1
         }
         None => true,
     });
-    let has_resources = !dataset.resources.is_empty();
+    let has_resources = facts.count > 0;
     let (has_open_format, all_resources_available, resources_documentation) = if has_resources {
-        let open = dataset
-            .resources
-            .iter()
-            .any(|r| !is_closed_or_no_format(r.format.as_deref()));
-        let available = dataset
-            .resources
-            .iter()
-            .filter(|r| r.filetype == Filetype::Remote)
-            .all(|r| r.extras.get("check:available").and_then(|v| v.as_bool()) != Some(false));
-        let documented = dataset.resources.iter().any(|r| {
-            r.kind == "documentation" || r.description.as_deref().is_some_and(|d| !d.is_empty())
-        });
-        (Some(open), Some(available), Some(documented))
+        (
+            Some(facts.has_open_format),
+            Some(facts.all_remote_available),
+            Some(facts.documented),
+        )
     } else {
         (None, None, None)
     };

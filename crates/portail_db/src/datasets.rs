@@ -254,7 +254,10 @@ pub async fn find(db: &Db, id_or_slug: &str) -> DbResult<Option<Dataset>> {
 
 /// The dataset row without resources and the number of its resources (for API v2, where
 /// resources are paged separately and a dataset may have thousands).
-pub async fn find_without_resources(db: &Db, id_or_slug: &str) -> DbResult<Option<(Dataset, i64)>> {
+pub async fn find_without_resources(
+    db: &Db,
+    id_or_slug: &str,
+) -> DbResult<Option<(Dataset, portail_core::model::ResourceFacts)>> {
     let sql = format!("SELECT {COLUMNS} FROM datasets d WHERE d.id = $1 OR d.slug = $1");
     let row: Option<DatasetRow> = with_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id_or_slug)
@@ -266,8 +269,8 @@ pub async fn find_without_resources(db: &Db, id_or_slug: &str) -> DbResult<Optio
         .await?
         .remove(&id)
         .unwrap_or_default();
-    let count = resources::count_for_dataset(db, &id).await?;
-    Ok(Some((row.into_dataset(tags, Vec::new())?, count)))
+    let facts = resources::facts(db, &id).await?;
+    Ok(Some((row.into_dataset(tags, Vec::new())?, facts)))
 }
 
 async fn hydrate(db: &Db, rows: Vec<DatasetRow>) -> DbResult<Vec<Dataset>> {
@@ -520,12 +523,14 @@ pub async fn count_all(db: &Db) -> DbResult<i64> {
 
 /// Ids of the datasets deleted before `cutoff`, oldest first.
 pub async fn deleted_before(db: &Db, cutoff: DateTime<Utc>, limit: i64) -> DbResult<Vec<String>> {
-    let rows: Vec<(String,)> = with_db!(db, |p| sqlx::query_as(
+    let rows: Vec<(String,)> = with_db!(db, |p| {
+        sqlx::query_as(
         "SELECT id FROM datasets WHERE deleted_at IS NOT NULL AND deleted_at < $1 ORDER BY deleted_at, id LIMIT $2"
     )
     .bind(cutoff)
     .bind(limit)
     .fetch_all(p)
-    .await)?;
+    .await
+    })?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }

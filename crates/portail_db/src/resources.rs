@@ -303,3 +303,46 @@ pub async fn add_downloads(
     }
     Ok(())
 }
+
+#[derive(sqlx::FromRow)]
+struct FactsRow {
+    count: i64,
+    last_modified: Option<DateTime<Utc>>,
+    open_formats: Option<i64>,
+    unavailable: Option<i64>,
+    documented: Option<i64>,
+}
+
+/// The summary of a dataset's resources that quality and `last_update` need, in one query
+/// (API v2 answers in constant time whatever the number of resources). Harvested modification
+/// dates of resources are not considered here.
+pub async fn facts(db: &Db, dataset_id: &str) -> DbResult<portail_core::model::ResourceFacts> {
+    let closed: Vec<String> = portail_core::reference::CLOSED_FORMATS
+        .iter()
+        .map(|f| format!("'{f}'"))
+        .collect();
+    // The only engine-specific part: reading a boolean inside the JSON extras.
+    let unavailable = match db {
+        Db::Sqlite(_) => "json_extract(extras, '$.\"check:available\"') = 0",
+        Db::Postgres(_) => "extras -> 'check:available' = 'false'::jsonb",
+    };
+    let sql = format!(
+        "SELECT COUNT(*) AS count, MAX(last_modified_internal) AS last_modified, \
+         SUM(CASE WHEN format IS NOT NULL AND trim(format) <> '' AND lower(format) NOT IN ({}) THEN 1 ELSE 0 END) AS open_formats, \
+         SUM(CASE WHEN filetype = 'remote' AND {unavailable} THEN 1 ELSE 0 END) AS unavailable, \
+         SUM(CASE WHEN type = 'documentation' OR (description IS NOT NULL AND description <> '') THEN 1 ELSE 0 END) AS documented \
+         FROM resources WHERE dataset_id = $1",
+        closed.join(", ")
+    );
+    let row: FactsRow = with_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(dataset_id)
+        .fetch_one(p)
+        .await)?;
+    Ok(portail_core::model::ResourceFacts {
+        count: row.count,
+        last_modified: row.last_modified,
+        has_open_format: row.open_formats.unwrap_or(0) > 0,
+        all_remote_available: row.unavailable.unwrap_or(0) == 0,
+        documented: row.documented.unwrap_or(0) > 0,
+    })
+}

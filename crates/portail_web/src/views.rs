@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use portail_core::model::{ApiToken, Dataset, Member, Organization, Resource, User};
+use portail_core::model::{ApiToken, Dataset, Member, Organization, Resource, ResourceFacts, User};
 use portail_core::permissions::{self, Actor};
 use portail_core::quality::{self, Quality};
 use serde::Serialize;
@@ -294,6 +294,7 @@ impl ApiDataset {
             .collect();
         Self::build(
             d,
+            &ResourceFacts::of(&d.resources),
             ctx,
             ApiResources::Embedded(resources),
             ApiResources::Embedded(Vec::new()),
@@ -301,7 +302,7 @@ impl ApiDataset {
     }
 
     /// Maps a dataset with links to its paginated resources (API v2).
-    pub fn v2(d: &Dataset, resources_total: i64, ctx: &ViewCtx<'_>) -> ApiDataset {
+    pub fn v2(d: &Dataset, facts: &ResourceFacts, ctx: &ViewCtx<'_>) -> ApiDataset {
         let link = |what: &str, total: i64| {
             ApiResources::Link(ApiSubsection {
                 rel: "subsection".into(),
@@ -315,14 +316,16 @@ impl ApiDataset {
         };
         Self::build(
             d,
+            facts,
             ctx,
-            link("resources", resources_total),
+            link("resources", facts.count),
             link("community_resources", 0),
         )
     }
 
     fn build(
         d: &Dataset,
+        facts: &ResourceFacts,
         ctx: &ViewCtx<'_>,
         resources: ApiResources,
         community: ApiResources,
@@ -337,7 +340,7 @@ impl ApiDataset {
             description_short: d.description_short.clone(),
             created_at: d.created_at(),
             last_modified: d.last_modified(),
-            last_update: d.last_update(),
+            last_update: d.last_update_with(facts),
             deleted: d.deleted_at,
             archived: d.archived_at,
             private: d.private,
@@ -375,7 +378,7 @@ impl ApiDataset {
             license: d.license.clone(),
             uri: format!("{}/api/1/datasets/{}/", ctx.base, d.id),
             page: format!("{}/datasets/{}/", ctx.base, d.slug),
-            quality: quality::compute(d, ctx.now),
+            quality: quality::compute_with(d, facts, ctx.now),
             internal: ApiInternal {
                 created_at_internal: d.created_at_internal,
                 last_modified_internal: d.last_modified_internal,

@@ -24,6 +24,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(TokenCommand::Create(args)) => token::create(global, args).await,
         Command::Generate(args) => generate::run(global, args).await,
         Command::Bench(BenchCommand::Api(args)) => crate::bench::api(global, args).await,
+        Command::Bench(BenchCommand::Upload(args)) => crate::bench::upload::run(global, args).await,
     }
 }
 

@@ -1,4 +1,5 @@
 //! Integration tests of the `portail` binary, run as a user would run it.
 
+mod bench;
 mod cli;
 mod crash;

@@ -590,24 +590,64 @@ async fn downloads_are_counted() {
 #[tokio::test]
 async fn purging_deleted_datasets_removes_them_and_their_files_after_the_grace_period() {
     let (t, owner, id) = setup().await;
-    let r = upload(&t, &format!("/api/1/datasets/{id}/upload/"), Some(&owner), file_form("a.csv", CSV)).await;
+    let r = upload(
+        &t,
+        &format!("/api/1/datasets/{id}/upload/"),
+        Some(&owner),
+        file_form("a.csv", CSV),
+    )
+    .await;
     let url = r.body["url"].as_str().unwrap().to_owned();
     let kept = t.dataset(&owner, json!({"title": "Gardé"})).await;
-    assert_eq!(t.delete(&format!("/api/1/datasets/{id}/"), Some(&owner)).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        t.delete(&format!("/api/1/datasets/{id}/"), Some(&owner))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
     // Deleted but not purged: the owner gets 410 and the file is no longer served to anyone.
-    assert_eq!(t.get(&format!("/api/1/datasets/{id}/"), Some(&owner)).await.status, StatusCode::GONE);
-    assert_eq!(t.get(&url, Some(&owner)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        t.get(&format!("/api/1/datasets/{id}/"), Some(&owner))
+            .await
+            .status,
+        StatusCode::GONE
+    );
+    assert_eq!(
+        t.get(&url, Some(&owner)).await.status,
+        StatusCode::NOT_FOUND
+    );
     let grace = chrono::Duration::days(portail_app::datasets::DEFAULT_PURGE_GRACE_DAYS);
-    assert_eq!(portail_app::datasets::purge_deleted(&t.app, grace).await.unwrap(), 0);
+    assert_eq!(
+        portail_app::datasets::purge_deleted(&t.app, grace)
+            .await
+            .unwrap(),
+        0
+    );
     let storage = t.app.storage.as_ref().unwrap();
     assert_eq!(storage.list("resources").await.unwrap().len(), 1);
 
     // After the grace period: gone for everyone, files removed, other datasets untouched.
     let mut later = t.app.clone();
-    later.clock = portail_app::Clock::fixed(chrono::Utc::now() + grace + chrono::Duration::hours(1));
-    assert_eq!(portail_app::datasets::purge_deleted(&later, grace).await.unwrap(), 1);
-    assert_eq!(t.get(&format!("/api/1/datasets/{id}/"), Some(&owner)).await.status, StatusCode::NOT_FOUND);
+    later.clock =
+        portail_app::Clock::fixed(chrono::Utc::now() + grace + chrono::Duration::hours(1));
+    assert_eq!(
+        portail_app::datasets::purge_deleted(&later, grace)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        t.get(&format!("/api/1/datasets/{id}/"), Some(&owner))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     assert!(storage.list("resources").await.unwrap().is_empty());
-    let still = t.get(&format!("/api/1/datasets/{}/", kept["id"].as_str().unwrap()), None).await;
+    let still = t
+        .get(
+            &format!("/api/1/datasets/{}/", kept["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
     assert_eq!(still.status, StatusCode::OK);
 }

@@ -465,3 +465,41 @@ async fn v2_anonymous_reads_are_cached_and_fresh() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test]
+async fn v2_quality_summarises_resources_without_loading_them() {
+    let t = TestApp::new().await;
+    let owner = t.user("Owner").await;
+    let d = t
+        .dataset(&owner, serde_json::json!({"frequency": "daily"}))
+        .await;
+    let id = d["id"].as_str().unwrap();
+    let v2 = t.get(&format!("/api/2/datasets/{id}/"), Some(&owner)).await;
+    assert_eq!(v2.body["quality"]["has_resources"], false);
+    assert!(v2.body["quality"].get("all_resources_available").is_none());
+    for (title, extras, format) in [
+        ("Fiche", serde_json::json!({}), "pdf"),
+        (
+            "Données",
+            serde_json::json!({"check:available": false}),
+            "csv",
+        ),
+    ] {
+        let r = t
+            .post(
+                &format!("/api/1/datasets/{id}/resources/"),
+                Some(&owner),
+                &serde_json::json!({"title": title, "url": "https://example.org/x", "format": format, "extras": extras}),
+            )
+            .await;
+        assert_eq!(r.status, reqwest::StatusCode::CREATED, "{}", r.text);
+    }
+    let v1 = t.get(&format!("/api/1/datasets/{id}/"), Some(&owner)).await;
+    let v2 = t.get(&format!("/api/2/datasets/{id}/"), Some(&owner)).await;
+    assert_eq!(v2.body["resources"]["total"], 2);
+    assert_eq!(v2.body["quality"]["has_open_format"], true);
+    assert_eq!(v2.body["quality"]["all_resources_available"], false);
+    assert_eq!(v2.body["quality"]["resources_documentation"], false);
+    assert_eq!(v2.body["quality"], v1.body["quality"]);
+    assert_eq!(v2.body["last_update"], v1.body["last_update"]);
+}
