@@ -9,8 +9,7 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use portail_core::model::{Dataset, Resource};
-use serde_json::Value;
+use portail_core::model::Dataset;
 
 use crate::{Arg, DbError, DbResult, Tx, bind_args, with_tx};
 
@@ -39,7 +38,7 @@ async fn insert_datasets_chunked(
     datasets: &[Dataset],
     max_params: usize,
 ) -> DbResult<()> {
-    let rows = datasets.iter().map(dataset_args);
+    let rows = datasets.iter().map(crate::datasets::row_args);
     insert_rows(tx, "datasets", DATASET_COLUMNS, rows, "", max_params).await?;
     let tags = datasets.iter().flat_map(|d| {
         d.tags
@@ -57,7 +56,7 @@ async fn insert_datasets_chunked(
     .await?;
     let resources = datasets
         .iter()
-        .flat_map(|d| d.resources.iter().map(resource_args));
+        .flat_map(|d| d.resources.iter().map(crate::resources::args));
     insert_rows(tx, "resources", RESOURCE_COLUMNS, resources, "", max_params).await
 }
 
@@ -178,71 +177,12 @@ impl Placeholders {
     }
 }
 
-/// The values of [`DATASET_COLUMNS`], as `datasets::insert` binds them.
-fn dataset_args(d: &Dataset) -> Vec<Arg> {
-    let (granularity, zones) = match &d.spatial {
-        Some(s) => (s.granularity.clone(), s.zones.clone()),
-        None => (None, Vec::new()),
-    };
-    vec![
-        Arg::Text(d.id.clone()),
-        Arg::Text(d.slug.clone()),
-        Arg::Text(d.title.clone()),
-        Arg::OptText(d.acronym.clone()),
-        Arg::Text(d.description.clone()),
-        Arg::OptText(d.description_short.clone()),
-        Arg::Text(d.license.clone()),
-        Arg::Text(d.frequency.clone()),
-        Arg::OptTs(d.frequency_date),
-        Arg::OptDate(d.temporal_coverage.map(|t| t.start)),
-        Arg::OptDate(d.temporal_coverage.and_then(|t| t.end)),
-        Arg::OptText(granularity),
-        Arg::Json(Value::from(zones)),
-        Arg::Bool(d.private),
-        Arg::Bool(d.featured),
-        Arg::OptTs(d.archived_at),
-        Arg::OptTs(d.deleted_at),
-        Arg::OptText(d.publisher.owner_id().map(str::to_owned)),
-        Arg::OptText(d.publisher.organization_id().map(str::to_owned)),
-        Arg::Json(Value::Object(d.extras.clone())),
-        Arg::OptJson(d.harvest.clone()),
-        Arg::Ts(d.created_at_internal),
-        Arg::Ts(d.last_modified_internal),
-        Arg::Ts(d.last_update()),
-        Arg::Int(d.version),
-    ]
-}
-
-/// The values of [`RESOURCE_COLUMNS`], as `resources::insert` binds them.
-fn resource_args(r: &Resource) -> Vec<Arg> {
-    vec![
-        Arg::Text(r.id.clone()),
-        Arg::Text(r.dataset_id.clone()),
-        Arg::Int(r.position),
-        Arg::Text(r.title.clone()),
-        Arg::OptText(r.description.clone()),
-        Arg::Text(r.filetype.as_str().to_owned()),
-        Arg::Text(r.kind.clone()),
-        Arg::Text(r.url.clone()),
-        Arg::OptText(r.format.clone()),
-        Arg::OptText(r.mime.clone()),
-        Arg::OptInt(r.filesize),
-        Arg::OptText(r.checksum.as_ref().map(|c| c.kind.clone())),
-        Arg::OptText(r.checksum.as_ref().map(|c| c.value.clone())),
-        Arg::Json(Value::Object(r.extras.clone())),
-        Arg::OptJson(r.harvest.clone()),
-        Arg::OptText(r.fs_filename.clone()),
-        Arg::Int(r.downloads),
-        Arg::Ts(r.created_at_internal),
-        Arg::Ts(r.last_modified_internal),
-    ]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::{ConnectOptions, Db, changes, datasets, users, with_db};
     use chrono::{Duration, NaiveDate};
+    use portail_core::model::Resource;
     use portail_core::model::{
         Checksum, DatasetMetrics, Filetype, Publisher, Spatial, TemporalCoverage, now,
     };

@@ -133,7 +133,8 @@ pub async fn insert(tx: &mut Tx, d: &Dataset) -> DbResult<()> {
     Ok(())
 }
 
-fn row_args(d: &Dataset) -> Vec<Arg> {
+/// The values bound for a dataset row, in the order of the insert (shared with `bulk`).
+pub(crate) fn row_args(d: &Dataset) -> Vec<Arg> {
     let (granularity, zones) = match &d.spatial {
         Some(s) => (s.granularity.clone(), s.zones.clone()),
         None => (None, Vec::new()),

@@ -65,7 +65,8 @@ impl From<ResourceRow> for Resource {
 const COLUMNS: &str = "id, dataset_id, position, title, description, filetype, type, url, format, mime, filesize, \
     checksum_type, checksum_value, extras, harvest, fs_filename, downloads, created_at_internal, last_modified_internal";
 
-fn args(r: &Resource) -> Vec<Arg> {
+/// The values bound for a resource row, in the order of the insert (shared with `bulk`).
+pub(crate) fn args(r: &Resource) -> Vec<Arg> {
     vec![
         Arg::Text(r.id.clone()),
         Arg::Text(r.dataset_id.clone()),
