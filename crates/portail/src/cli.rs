@@ -87,6 +87,14 @@ pub struct ServeArgs {
     /// Load the demo catalog first when the database has no dataset.
     #[arg(long)]
     pub demo: bool,
+    /// Days a deleted dataset can still be restored before it is purged with its files.
+    #[arg(
+        long,
+        env = "PORTAIL_PURGE_GRACE_DAYS",
+        default_value_t = portail_app::datasets::DEFAULT_PURGE_GRACE_DAYS,
+        value_name = "DAYS"
+    )]
+    pub purge_grace_days: i64,
     #[command(flatten)]
     pub files: FileOpts,
 }

@@ -1,5 +1,6 @@
 //! `portail serve`: migrates the database, optionally loads the demo catalog, and serves the
-//! portal until Ctrl-C or SIGTERM, cleaning up abandoned uploads and orphan files every hour.
+//! portal until Ctrl-C or SIGTERM, purging deleted datasets and cleaning up abandoned uploads
+//! and orphan files every hour.
 
 use std::time::Duration;
 
@@ -56,7 +57,7 @@ pub async fn run(global: &GlobalOpts, args: &ServeArgs) -> anyhow::Result<()> {
         .local_addr()
         .context("cannot read the listening address")?;
     eprintln!("Portail listening on http://{address}");
-    let maintenance = tokio::spawn(maintain_files(app.clone()));
+    let maintenance = tokio::spawn(maintain(app.clone(), args.purge_grace_days));
     let settings = portail_web::Settings { public_url };
     let served = portail_web::run(app, settings, listener, shutdown_signal()).await;
     maintenance.abort();
@@ -69,13 +70,20 @@ pub async fn run(global: &GlobalOpts, args: &ServeArgs) -> anyhow::Result<()> {
 /// How often abandoned upload chunks and orphan files are removed.
 const MAINTENANCE_EVERY: Duration = Duration::from_secs(3600);
 
-/// Removes abandoned upload chunks and orphan files, at start and then every hour. Failures
-/// are logged and retried at the next round.
-async fn maintain_files(app: App) {
+/// Purges datasets deleted more than `purge_grace_days` ago, removes abandoned upload chunks
+/// and orphan files, at start and then every hour. Failures are logged and retried at the next
+/// round.
+async fn maintain(app: App, purge_grace_days: i64) {
     let mut rounds = tokio::time::interval(MAINTENANCE_EVERY);
     rounds.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         rounds.tick().await;
+        let grace = chrono::Duration::days(purge_grace_days.max(0));
+        match portail_app::datasets::purge_deleted(&app, grace).await {
+            Ok(0) => {}
+            Ok(n) => info!(datasets = n, "purged deleted datasets"),
+            Err(e) => warn!(error = %e, "cannot purge deleted datasets"),
+        }
         match files::purge_chunks(&app).await {
             Ok(0) => {}
             Ok(n) => info!(uploads = n, "purged the chunks of abandoned uploads"),
