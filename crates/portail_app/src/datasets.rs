@@ -342,7 +342,12 @@ pub(crate) async fn modify<T, F>(
 where
     F: for<'a> FnMut(&'a mut Dataset, &'a mut Tx) -> Change<'a, T>,
 {
-    for _ in 0..WRITE_ATTEMPTS {
+    for attempt in 0..WRITE_ATTEMPTS {
+        if attempt > 0 {
+            // Jittered backoff, so writers that collided do not collide again in lockstep.
+            let jitter = rand::random_range(0..10u64 << attempt);
+            tokio::time::sleep(std::time::Duration::from_millis(jitter)).await;
+        }
         let mut dataset = load_editable(app, actor, id_or_slug, allow_deleted).await?;
         let now = app.clock.now();
         let mut tx = app.db.begin().await?;
@@ -398,7 +403,7 @@ pub async fn update(
     let current = load_editable(app, actor, id_or_slug, restore).await?;
     let publisher = resolve_publisher(app, actor, &patch, Some(&current.publisher)).await?;
     let now = app.clock.now();
-    modify(app, actor, id_or_slug, restore, |dataset, tx| {
+    let updated = modify(app, actor, id_or_slug, restore, |dataset, tx| {
         let patch = patch.clone();
         let publisher = publisher.clone();
         Box::pin(async move {
@@ -422,24 +427,31 @@ pub async fn update(
                     dataset.slug = slug;
                 }
             }
-            if let Patch::Set(items) = resources {
-                replace_resources(dataset, items, tx, now).await?;
+            match resources {
+                Patch::Set(items) => replace_resources(dataset, items, tx, now).await,
+                _ => Ok(Vec::new()),
             }
-            Ok(())
         })
     })
-    .await
-    .map(|(dataset, ())| dataset)
+    .await?;
+    let (dataset, removed) = updated;
+    // Like a resource deleted on its own, a resource dropped from the list loses its hosted
+    // file at once, after the database no longer refers to it.
+    for resource in &removed {
+        crate::files::discard_resource_file(app, resource).await;
+    }
+    Ok(dataset)
 }
 
 /// Replaces a dataset's resources by the given list: known ids are updated in place, new
-/// entries created, missing ones deleted; the list order becomes the resource order.
+/// entries created, missing ones deleted (and returned, for their files); the list order
+/// becomes the resource order.
 async fn replace_resources(
     dataset: &mut Dataset,
     items: Vec<validation::ResourcePatch>,
     tx: &mut Tx,
     now: chrono::DateTime<chrono::Utc>,
-) -> AppResult<()> {
+) -> AppResult<Vec<Resource>> {
     let mut kept: Vec<Resource> = Vec::with_capacity(items.len());
     let mut errors = Errors::default();
     for (i, item) in items.into_iter().enumerate() {
@@ -482,9 +494,11 @@ async fn replace_resources(
     if !errors.is_empty() {
         return Err(errors.into());
     }
+    let mut removed = Vec::new();
     for old in &dataset.resources {
         if !kept.iter().any(|r| r.id == old.id) {
             portail_db::resources::delete(tx, &old.id).await?;
+            removed.push(old.clone());
         }
     }
     // Without errors, `kept[i]` comes from entry `i`.
@@ -499,7 +513,7 @@ async fn replace_resources(
         }
     }
     dataset.resources = kept;
-    Ok(())
+    Ok(removed)
 }
 
 /// Why an entry of a dataset's `resources` list cannot use the id it gives.

@@ -314,9 +314,16 @@ pub fn check_upload_uuid(uuid: &str) -> AppResult<()> {
     }
 }
 
+/// Storage folder of a chunked upload. The client chooses the upload id, so it is scoped by
+/// dataset: a user who learns another's id cannot finish that upload into a dataset of their
+/// own, nor slip parts into it.
+fn upload_dir(dataset_id: &str, uuid: &str) -> String {
+    format!("chunks/{dataset_id}-{uuid}")
+}
+
 /// Storage key of one chunk.
-pub fn chunk_key(uuid: &str, part: u64) -> String {
-    format!("chunks/{uuid}/{part:08}")
+pub fn chunk_key(dataset_id: &str, uuid: &str, part: u64) -> String {
+    format!("{}/{part:08}", upload_dir(dataset_id, uuid))
 }
 
 /// What is remembered of a chunked upload between calls (udata's `meta.json`).
@@ -329,11 +336,11 @@ pub struct ChunkMeta {
 }
 
 /// Records the metadata of a chunked upload after a chunk was stored.
-pub async fn record_chunk(app: &App, meta: &ChunkMeta) -> AppResult<()> {
+pub async fn record_chunk(app: &App, dataset_id: &str, meta: &ChunkMeta) -> AppResult<()> {
     let body = serde_json::to_vec(meta).map_err(|e| AppError::Internal(e.to_string()))?;
     app.storage()?
         .put_bytes(
-            &format!("chunks/{}/meta.json", meta.uuid),
+            &format!("{}/meta.json", upload_dir(dataset_id, &meta.uuid)),
             Bytes::from(body),
         )
         .await?;
@@ -357,14 +364,15 @@ pub async fn assemble(
             "Expected between 1 and 100000 parts.",
         ));
     }
+    let dir = upload_dir(dataset_id, uuid);
     let present: std::collections::HashMap<String, u64> = storage
-        .list(&format!("chunks/{uuid}"))
+        .list(&dir)
         .await?
         .into_iter()
         .map(|o| (o.key, o.size))
         .collect();
     let missing: Vec<u64> = (0..totalparts)
-        .filter(|p| !present.contains_key(&chunk_key(uuid, *p)))
+        .filter(|p| !present.contains_key(&chunk_key(dataset_id, uuid, *p)))
         .collect();
     if !missing.is_empty() {
         let shown: Vec<String> = missing.iter().take(20).map(u64::to_string).collect();
@@ -373,18 +381,20 @@ pub async fn assemble(
             shown.join(", ")
         )));
     }
-    let total: u64 = (0..totalparts).map(|p| present[&chunk_key(uuid, p)]).sum();
+    let total: u64 = (0..totalparts)
+        .map(|p| present[&chunk_key(dataset_id, uuid, p)])
+        .sum();
     check_size(app, total)?;
     check_filename(app, filename)?;
     let key = file_key(dataset_id, filename, app.clock.now());
     let mut writer = storage.writer(&key).await?;
-    let copied = copy_chunks(storage, uuid, totalparts, &mut writer).await;
+    let copied = copy_chunks(storage, dataset_id, uuid, totalparts, &mut writer).await;
     if let Err(e) = copied {
         let _ = writer.abort().await;
         return Err(e);
     }
     let written = writer.finish().await?;
-    purge_upload(storage, uuid).await;
+    purge_upload(storage, &dir).await;
     Ok(StoredFile {
         key,
         filename: filename.to_owned(),
@@ -394,12 +404,14 @@ pub async fn assemble(
 
 async fn copy_chunks(
     storage: &Storage,
+    dataset_id: &str,
     uuid: &str,
     totalparts: u64,
     writer: &mut portail_storage::Writer,
 ) -> AppResult<()> {
     for part in 0..totalparts {
-        let mut stream = storage.get(&chunk_key(uuid, part), None).await?.stream;
+        let key = chunk_key(dataset_id, uuid, part);
+        let mut stream = storage.get(&key, None).await?.stream;
         while let Some(bytes) = stream.try_next().await? {
             writer.write(bytes).await?;
         }
@@ -407,8 +419,9 @@ async fn copy_chunks(
     Ok(())
 }
 
-async fn purge_upload(storage: &Storage, uuid: &str) {
-    match storage.list(&format!("chunks/{uuid}")).await {
+/// Deletes the folder of a chunked upload (`chunks/...`).
+async fn purge_upload(storage: &Storage, dir: &str) {
+    match storage.list(dir).await {
         Ok(objects) => {
             for o in objects {
                 if let Err(e) = storage.delete(&o.key).await {
@@ -416,7 +429,7 @@ async fn purge_upload(storage: &Storage, uuid: &str) {
                 }
             }
         }
-        Err(e) => tracing::warn!(upload.uuid = uuid, error = %e, "cannot list chunks"),
+        Err(e) => tracing::warn!(upload.dir = dir, error = %e, "cannot list chunks"),
     }
 }
 
@@ -440,9 +453,9 @@ pub async fn purge_chunks(app: &App) -> AppResult<usize> {
         }
     }
     let mut purged = 0;
-    for (uuid, at) in newest {
+    for (upload, at) in newest {
         if at < cutoff {
-            purge_upload(storage, &uuid).await;
+            purge_upload(storage, &format!("chunks/{upload}")).await;
             purged += 1;
         }
     }
@@ -470,9 +483,18 @@ pub async fn purge_orphans(app: &App, grace: Duration) -> AppResult<usize> {
     Ok(removed)
 }
 
+/// A hosted file the actor may download.
+#[derive(Debug, Clone)]
+pub struct Downloadable {
+    pub resource: Resource,
+    /// True when anyone may download it (its dataset is public): only then may shared caches
+    /// keep a copy.
+    pub public: bool,
+}
+
 /// Finds the resource served at a storage key, if the actor may read its dataset: private and
 /// deleted datasets' files are not downloadable by others (404).
-pub async fn find_download(app: &App, actor: Option<&Actor>, key: &str) -> AppResult<Resource> {
+pub async fn find_download(app: &App, actor: Option<&Actor>, key: &str) -> AppResult<Downloadable> {
     let not_found = || AppError::NotFound("File not found".into());
     let resource = portail_db::resources::find_by_fs_filename(&app.db, key)
         .await?
@@ -480,8 +502,9 @@ pub async fn find_download(app: &App, actor: Option<&Actor>, key: &str) -> AppRe
     let (dataset, _) = portail_db::datasets::find_without_resources(&app.db, &resource.dataset_id)
         .await?
         .ok_or_else(not_found)?;
-    check_readable(actor, dataset).map_err(|_| not_found())?;
-    Ok(resource)
+    let dataset = check_readable(actor, dataset).map_err(|_| not_found())?;
+    let public = !dataset.private && dataset.archived_at.is_none() && dataset.deleted_at.is_none();
+    Ok(Downloadable { resource, public })
 }
 
 #[cfg(test)]
@@ -498,6 +521,6 @@ mod tests {
         assert!(a.ends_with("/mon-fichier-v2.csv"), "{a}");
         assert!(check_upload_uuid("3f2a-ok").is_ok());
         assert!(check_upload_uuid("../etc").is_err());
-        assert_eq!(chunk_key("u", 3), "chunks/u/00000003");
+        assert_eq!(chunk_key("d", "u", 3), "chunks/d-u/00000003");
     }
 }

@@ -33,11 +33,19 @@ pub fn slugify(s: &str) -> String {
 /// touch a dot and empty parts (`"a..b"`, `".hidden"`) disappear. When nothing is left the
 /// name is `"file"`. Names are capped at 255 characters, keeping the extension when possible.
 pub fn slugify_filename(name: &str) -> String {
-    let parts: Vec<String> = name
+    let mut parts: Vec<String> = name
         .split('.')
         .map(slug_words)
         .filter(|part| !part.is_empty())
         .collect();
+    // A stem made only of characters that slugify to nothing (`"???.csv"`, `"《》.pdf"`) is
+    // replaced, so the extension stays an extension instead of becoming the whole name.
+    let stem_lost = name
+        .split_once('.')
+        .is_some_and(|(stem, _)| !stem.trim().is_empty() && slug_words(stem).is_empty());
+    if stem_lost && !parts.is_empty() {
+        parts.insert(0, FALLBACK_FILENAME.to_owned());
+    }
     if parts.is_empty() {
         return FALLBACK_FILENAME.to_owned();
     }
@@ -141,6 +149,8 @@ mod tests {
         assert_eq!(slugify_filename("rapport final .pdf"), "rapport-final.pdf");
         assert_eq!(slugify_filename("fin."), "fin");
         assert_eq!(slugify_filename("(((.)))"), "file");
+        assert_eq!(slugify_filename("???.csv"), "file.csv");
+        assert_eq!(slugify_filename("《数据》.tar.gz"), "shu-ju.tar.gz");
         assert_eq!(slugify_filename(""), "file");
     }
 

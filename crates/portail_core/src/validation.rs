@@ -169,6 +169,11 @@ impl<'a> Reader<'a> {
     /// A text field, trimmed; an empty string counts as `null`.
     fn string(&mut self, field: &str, max: usize, required: bool) -> Patch<String> {
         let patch = match self.raw(field) {
+            Patch::Set(Value::String(s)) if s.contains('\0') => {
+                // PostgreSQL refuses NUL in text; refuse it everywhere so both engines agree.
+                self.err(field, "Text cannot contain the NUL character.");
+                return Patch::Keep;
+            }
             Patch::Set(Value::String(s)) => {
                 let s = s.trim();
                 if s.is_empty() {
@@ -206,7 +211,7 @@ impl<'a> Reader<'a> {
         {
             self.err(
                 field,
-                "Invalid URL: expected an absolute http(s) or ftp URL.",
+                "Invalid URL: expected an absolute http(s) or ftp URL, without spaces or control characters.",
             );
             return Patch::Keep;
         }
@@ -295,10 +300,13 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// True for absolute `http`, `https` or `ftp` URLs with a host.
+/// True for absolute `http`, `https` or `ftp` URLs with a host, without whitespace or control
+/// characters. The URL parser silently drops tabs and line breaks, but the URL is stored as
+/// given and served in a `Location` header (the permalink), where they cannot go.
 pub fn is_valid_url(raw: &str) -> bool {
-    url::Url::parse(raw)
-        .is_ok_and(|u| matches!(u.scheme(), "http" | "https" | "ftp") && u.host().is_some())
+    !raw.chars().any(|c| c.is_whitespace() || c.is_control())
+        && url::Url::parse(raw)
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https" | "ftp") && u.host().is_some())
 }
 
 /// Parses `2024-01-31`, `2024-01-31T12:00:00`, `2024-01-31T12:00:00Z` or with an offset.
@@ -917,6 +925,24 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ok.format, Patch::Set("csv".into()));
+        for url in [
+            "https://example.org/a\r\nSet-Cookie: x=1",
+            "https://example.org/a b.csv",
+            "https://exa\tmple.org/",
+        ] {
+            let errors = parse_resource(&obj(json!({"title": "T", "url": url})), Mode::Create, "")
+                .unwrap_err();
+            assert!(errors.0.contains_key("url"), "{url:?}");
+        }
+    }
+
+    #[test]
+    fn nul_characters_are_refused() {
+        let errors = parse_dataset(&obj(json!({"title": "a\u{0}b"})), Mode::Update).unwrap_err();
+        assert_eq!(
+            errors.0["title"],
+            vec!["Text cannot contain the NUL character."]
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ use portail_core::model::{
 use serde_json::Value;
 use sqlx::types::Json;
 
+use crate::sql::ID_FIRST;
 use crate::{Arg, Db, DbError, DbResult, Sql, Tx, bind_args, resources, with_db, with_tx};
 
 #[derive(sqlx::FromRow)]
@@ -243,7 +244,7 @@ pub async fn purge(tx: &mut Tx, id: &str) -> DbResult<()> {
 
 /// Finds a dataset by id or current slug, with tags and resources; deleted ones included.
 pub async fn find(db: &Db, id_or_slug: &str) -> DbResult<Option<Dataset>> {
-    let sql = format!("SELECT {COLUMNS} FROM datasets d WHERE d.id = $1 OR d.slug = $1");
+    let sql = format!("SELECT {COLUMNS} FROM datasets d WHERE d.id = $1 OR d.slug = $1 {ID_FIRST}");
     let row: Option<DatasetRow> = with_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id_or_slug)
         .fetch_optional(p)
@@ -259,7 +260,7 @@ pub async fn find_without_resources(
     db: &Db,
     id_or_slug: &str,
 ) -> DbResult<Option<(Dataset, portail_core::model::ResourceFacts)>> {
-    let sql = format!("SELECT {COLUMNS} FROM datasets d WHERE d.id = $1 OR d.slug = $1");
+    let sql = format!("SELECT {COLUMNS} FROM datasets d WHERE d.id = $1 OR d.slug = $1 {ID_FIRST}");
     let row: Option<DatasetRow> = with_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id_or_slug)
         .fetch_optional(p)

@@ -96,6 +96,13 @@ impl DbError {
 }
 
 impl DbError {
+    /// True when the database refused a text value as such: PostgreSQL cannot store the NUL
+    /// character (`\u0000`, SQLSTATE 22021), which any query parameter or JSON string may
+    /// carry. The client's mistake (a 400), not the server's.
+    pub fn is_invalid_text(&self) -> bool {
+        matches!(self, DbError::Sqlx(sqlx::Error::Database(db)) if db.code().as_deref() == Some("22021"))
+    }
+
     /// True when the database is unreachable or overloaded (worth a 503 and a retry).
     pub fn is_unavailable(&self) -> bool {
         matches!(

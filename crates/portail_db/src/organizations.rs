@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use portail_core::model::{Extras, Member, OrgRole, Organization, User};
 use sqlx::types::Json;
 
+use crate::sql::ID_FIRST;
 use crate::{Arg, Db, DbError, DbResult, Sql, Tx, bind_args, with_db, with_tx};
 
 #[derive(sqlx::FromRow)]
@@ -92,7 +93,7 @@ pub async fn update(tx: &mut Tx, o: &Organization) -> DbResult<()> {
 
 /// Finds an organization by id or slug, deleted ones included (callers answer 410).
 pub async fn find(db: &Db, id_or_slug: &str) -> DbResult<Option<Organization>> {
-    let sql = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1 OR slug = $1");
+    let sql = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1 OR slug = $1 {ID_FIRST}");
     let row: Option<OrgRow> = with_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id_or_slug)
         .fetch_optional(p)

@@ -105,9 +105,12 @@ pub async fn insert(tx: &mut Tx, r: &Resource) -> DbResult<()> {
 
 /// Writes every field of a resource.
 pub async fn update(tx: &mut Tx, r: &Resource) -> DbResult<()> {
+    // `downloads` only grows, written by the download flusher: a resource loaded before a flush
+    // and saved after it must not take the flushed counts back.
     let sql = "UPDATE resources SET dataset_id = $2, position = $3, title = $4, description = $5, filetype = $6, \
         type = $7, url = $8, format = $9, mime = $10, filesize = $11, checksum_type = $12, checksum_value = $13, \
-        extras = $14, harvest = $15, fs_filename = $16, downloads = $17, created_at_internal = $18, \
+        extras = $14, harvest = $15, fs_filename = $16, \
+        downloads = CASE WHEN downloads > $17 THEN downloads ELSE $17 END, created_at_internal = $18, \
         last_modified_internal = $19 WHERE id = $1";
     let a = args(r);
     with_tx!(tx, |c| bind_args!(sqlx::query(sql), &a)

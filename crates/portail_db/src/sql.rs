@@ -3,6 +3,11 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 
+/// Ends a lookup `WHERE id = $1 OR slug = $1`. A slug may equal another row's id (a title made
+/// of an id slugifies to it): the row whose id it is must win, whatever order the database
+/// returns rows in.
+pub(crate) const ID_FIRST: &str = "ORDER BY CASE WHEN id = $1 THEN 0 ELSE 1 END LIMIT 1";
+
 /// One bound value.
 #[derive(Debug, Clone)]
 pub enum Arg {

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use portail_core::model::{OrgRole, User};
 
+use crate::sql::ID_FIRST;
 use crate::{Db, DbError, DbResult, Tx, with_db, with_tx};
 
 #[derive(sqlx::FromRow)]
@@ -119,7 +120,7 @@ pub async fn insert(tx: &mut Tx, u: &NewUser) -> DbResult<()> {
 
 /// Finds a user by id or slug.
 pub async fn find(db: &Db, id_or_slug: &str) -> DbResult<Option<User>> {
-    let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1 OR slug = $1");
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1 OR slug = $1 {ID_FIRST}");
     let row: Option<UserRow> = with_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id_or_slug)
         .fetch_optional(p)

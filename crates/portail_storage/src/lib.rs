@@ -8,6 +8,7 @@
 //! at most a staging file or an incomplete multipart upload, which [`Storage::cleanup_staging`]
 //! and the bucket's lifecycle rules remove.
 
+use std::io::{Read, Seek, SeekFrom};
 use std::ops::Range;
 use std::path::{Path as FsPath, PathBuf};
 use std::sync::Arc;
@@ -20,7 +21,9 @@ use futures_util::{StreamExt, TryStreamExt};
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
-use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, WriteMultipart};
+use object_store::{
+    GetOptions, GetRange, GetResultPayload, ObjectStore, ObjectStoreExt, WriteMultipart,
+};
 use sha2::{Digest, Sha256};
 
 /// Errors of the storage layer.
@@ -70,6 +73,8 @@ pub struct Storage {
     prefix: String,
     /// The root folder of a local store, for staging cleanup.
     local_root: Option<PathBuf>,
+    /// Size of the parts a [`Writer`] sends.
+    part_size: usize,
     description: String,
 }
 
@@ -79,10 +84,18 @@ impl std::fmt::Debug for Storage {
     }
 }
 
-/// Size of the parts sent while streaming (S3's minimum part size is 5 MiB).
+/// Size of the parts sent to S3 while streaming (S3's minimum part size is 5 MiB).
 pub const PART_SIZE: usize = 8 * 1024 * 1024;
-/// Parts in flight at once: bounds memory to about `PART_SIZE * (PARTS_IN_FLIGHT + 1)`.
+/// Size of the parts written to a local folder, where no minimum applies: smaller parts keep
+/// less in memory per upload (a 2 GiB upload grew the server by ~8 MiB instead of ~22 MiB with
+/// 8 MiB parts), at the same throughput.
+pub const LOCAL_PART_SIZE: usize = 2 * 1024 * 1024;
+/// Parts in flight at once: bounds memory to about the part size × `(PARTS_IN_FLIGHT + 1)`.
 pub const PARTS_IN_FLIGHT: usize = 2;
+/// Size of the pieces a local file is read in when downloaded, each on the blocking pool.
+/// (`object_store` reads 8 KiB per blocking task: the thread hand-offs then cost far more than
+/// the copy, ~200 MB/s and ~4 s of CPU per GiB, against ~1.2 GB/s and ~0.7 s with 256 KiB.)
+pub const READ_PIECE: usize = 256 * 1024;
 /// Bytes kept from the start of a file for content sniffing.
 pub const HEAD_BYTES: usize = 4096;
 
@@ -98,6 +111,7 @@ impl Storage {
             store: Arc::new(store),
             prefix: String::new(),
             local_root: Some(root.canonicalize()?),
+            part_size: LOCAL_PART_SIZE,
             description: format!("local folder {}", root.display()),
         })
     }
@@ -147,6 +161,7 @@ impl Storage {
                     store: Arc::new(store),
                     prefix,
                     local_root: None,
+                    part_size: PART_SIZE,
                     description: format!("S3 bucket {url}"),
                 })
             }
@@ -184,7 +199,7 @@ impl Storage {
     pub async fn writer(&self, key: &str) -> StorageResult<Writer> {
         let upload = self.store.put_multipart(&self.path(key)).await?;
         Ok(Writer {
-            upload: WriteMultipart::new_with_chunk_size(upload, PART_SIZE),
+            upload: WriteMultipart::new_with_chunk_size(upload, self.part_size),
             hasher: Sha256::new(),
             size: 0,
             head: Vec::with_capacity(HEAD_BYTES),
@@ -230,10 +245,14 @@ impl Storage {
             e_tag: result.meta.e_tag.clone(),
         };
         let range = result.range.clone();
+        let stream = match result.payload {
+            GetResultPayload::File(file, path) => read_local(file, path, range.clone()),
+            GetResultPayload::Stream(stream) => stream.map_err(StorageError::Store).boxed(),
+        };
         Ok(Download {
             info,
             range,
-            stream: result.into_stream().map_err(StorageError::Store).boxed(),
+            stream,
         })
     }
 
@@ -309,6 +328,46 @@ impl Storage {
         }
         Ok(removed)
     }
+}
+
+/// Streams `range` of a local file in pieces of [`READ_PIECE`] bytes, each read on the blocking
+/// pool.
+fn read_local(
+    file: std::fs::File,
+    path: PathBuf,
+    range: Range<u64>,
+) -> BoxStream<'static, StorageResult<Bytes>> {
+    futures_util::stream::try_unfold(
+        (file, path, range.start),
+        move |(mut file, path, at)| async move {
+            if at >= range.end {
+                return Ok(None);
+            }
+            let want = (range.end - at).min(READ_PIECE as u64);
+            let (file, path, piece) = tokio::task::spawn_blocking(move || {
+                let mut piece = Vec::with_capacity(READ_PIECE);
+                let read = file
+                    .seek(SeekFrom::Start(at))
+                    .and_then(|_| (&mut file).take(want).read_to_end(&mut piece));
+                match read {
+                    Ok(0) => Err(std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        format!("{} is shorter than expected", path.display()),
+                    )),
+                    Ok(_) => Ok((file, path, piece)),
+                    Err(e) => Err(std::io::Error::new(
+                        e.kind(),
+                        format!("cannot read {}: {e}", path.display()),
+                    )),
+                }
+            })
+            .await
+            .map_err(std::io::Error::other)??;
+            let next = at + piece.len() as u64;
+            Ok(Some((Bytes::from(piece), (file, path, next))))
+        },
+    )
+    .boxed()
 }
 
 /// `name#123`: a staging file of the local store.
@@ -428,6 +487,38 @@ mod tests {
             storage.head("a/b/data.csv").await,
             Err(StorageError::NotFound(_))
         ));
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[tokio::test]
+    async fn large_files_read_back_in_pieces() {
+        let root = temp_root("pieces");
+        let storage = Storage::local(&root).unwrap();
+        let content: Vec<u8> = (0..(2 * READ_PIECE + LOCAL_PART_SIZE + 123))
+            .map(|i| (i % 251) as u8)
+            .collect();
+        let mut w = storage.writer("big/file.bin").await.unwrap();
+        for piece in content.chunks(100_000) {
+            w.write(Bytes::copy_from_slice(piece)).await.unwrap();
+        }
+        let written = w.finish().await.unwrap();
+        assert_eq!(written.size, content.len() as u64);
+        assert_eq!(written.sha256, hex::encode(Sha256::digest(&content)));
+        let whole: Vec<Bytes> = storage
+            .get("big/file.bin", None)
+            .await
+            .unwrap()
+            .stream
+            .try_collect()
+            .await
+            .unwrap();
+        assert!(whole.iter().all(|p| p.len() <= READ_PIECE));
+        assert_eq!(whole.concat(), content);
+        let (start, end) = (READ_PIECE as u64 - 10, 2 * READ_PIECE as u64 + 10);
+        let d = storage.get("big/file.bin", Some(start..end)).await.unwrap();
+        assert_eq!(d.range, start..end);
+        let part: Vec<Bytes> = d.stream.try_collect().await.unwrap();
+        assert_eq!(part.concat(), &content[start as usize..end as usize]);
         let _ = std::fs::remove_dir_all(&root);
     }
 

@@ -79,6 +79,10 @@ impl IntoResponse for ApiError {
             AppError::Storage(portail_storage::StorageError::NotFound(_)) => {
                 message(StatusCode::NOT_FOUND, "File not found")
             }
+            AppError::Db(db_error) if db_error.is_invalid_text() => message(
+                StatusCode::BAD_REQUEST,
+                "Text cannot contain the NUL character (\\u0000).",
+            ),
             AppError::Db(db_error) if db_error.is_unavailable() => {
                 tracing::error!(error = %db_error, "database unavailable");
                 message(StatusCode::SERVICE_UNAVAILABLE, "The database is unavailable; please retry shortly.")
@@ -88,5 +92,33 @@ impl IntoResponse for ApiError {
                 message(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
             }
         }
+    }
+}
+
+/// The answer to a handler that panicked: logged here, answered like any unexpected error
+/// (JSON, no details) instead of tower-http's plain-text default.
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = detail, "a handler panicked");
+    message(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_is_a_json_500() {
+        let response = panic_response(Box::new("attempt to subtract with overflow"));
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+        let body = axum::body::to_bytes(response.into_body(), 1024)
+            .await
+            .unwrap();
+        assert_eq!(&body[..], br#"{"message":"Internal server error"}"#);
     }
 }

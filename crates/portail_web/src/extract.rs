@@ -115,10 +115,16 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
             ));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            ApiError::bad_request(format!(
-                "Could not read the request body: {}",
-                e.body_text()
-            ))
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError(AppError::PayloadTooLarge(
+                    "The JSON body is too large (8 MiB at most).".into(),
+                ))
+            } else {
+                ApiError::bad_request(format!(
+                    "Could not read the request body: {}",
+                    e.body_text()
+                ))
+            }
         })?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(ApiError::bad_request(

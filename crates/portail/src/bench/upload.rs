@@ -112,9 +112,10 @@ pub async fn run(global: &GlobalOpts, args: &BenchUploadArgs) -> anyhow::Result<
     report.generate_fsync = Some(fsynced);
 
     eprintln!("bench: baseline: cp + fsync");
-    let (cp, cp_fsync) = baseline(&source, &work.path().join("copy.zip"), limit).await?;
+    let (cp, cp_fsync, cp_cpu) = baseline(&source, &work.path().join("copy.zip"), limit).await?;
     report.cp = Some(cp);
     report.cp_fsync = Some(cp_fsync);
+    report.cp_cpu = cp_cpu;
 
     let measured = serve_and_measure(&data_dir, &source, size, &sha256, &mut report).await;
     report.load_after = load_average();
@@ -152,6 +153,69 @@ struct Report {
     after_upload: Option<u64>,
     /// Highest resident memory sampled during the download.
     download_peak: Option<(u64, usize)>,
+    /// CPU time used by `cp` (none when unknown).
+    cp_cpu: Option<Duration>,
+    /// CPU time used during the upload by the server, and by this process (the client).
+    upload_cpu: CpuSplit,
+    /// Same during the download.
+    download_cpu: CpuSplit,
+}
+
+/// CPU time used during a step, by the server and by this process.
+#[derive(Debug, Default, Clone, Copy)]
+struct CpuSplit {
+    server: Option<Duration>,
+    client: Option<Duration>,
+}
+
+impl CpuSplit {
+    fn between(before: (Option<CpuTimes>, Option<CpuTimes>), pid: u32) -> CpuSplit {
+        let after = (cpu_times(&pid.to_string()), cpu_times("self"));
+        CpuSplit {
+            server: before
+                .0
+                .zip(after.0)
+                .map(|(b, a)| a.own.saturating_sub(b.own)),
+            client: before
+                .1
+                .zip(after.1)
+                .map(|(b, a)| a.own.saturating_sub(b.own)),
+        }
+    }
+}
+
+/// CPU times of a process, from `/proc/<pid>/stat`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct CpuTimes {
+    /// User + system time of the process itself.
+    own: Duration,
+    /// User + system time of its children that it waited for.
+    children: Duration,
+}
+
+/// `pid` is a number or `self`.
+fn cpu_times(pid: &str) -> Option<CpuTimes> {
+    parse_cpu_times(&std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?)
+}
+
+fn parse_cpu_times(stat: &str) -> Option<CpuTimes> {
+    // The command name, in parentheses, may hold spaces: count fields after it. utime, stime,
+    // cutime and cstime are fields 14 to 17, in clock ticks of 1/100 s on Linux (USER_HZ).
+    let fields: Vec<u64> = stat
+        .rsplit_once(')')?
+        .1
+        .split_whitespace()
+        .skip(11)
+        .take(4)
+        .map(|f| f.parse().ok())
+        .collect::<Option<_>>()?;
+    let [utime, stime, cutime, cstime] = fields[..] else {
+        return None;
+    };
+    Some(CpuTimes {
+        own: Duration::from_millis((utime + stime) * 10),
+        children: Duration::from_millis((cutime + cstime) * 10),
+    })
 }
 
 /// Bounds a stage that moves the whole file.
@@ -210,7 +274,8 @@ async fn baseline(
     source: &Path,
     copy: &Path,
     limit: Duration,
-) -> anyhow::Result<(Duration, Duration)> {
+) -> anyhow::Result<(Duration, Duration, Option<Duration>)> {
+    let children_before = cpu_times("self").map(|c| c.children);
     let started = Instant::now();
     let status = tokio::time::timeout(
         limit,
@@ -224,6 +289,9 @@ async fn baseline(
     .context("cp took too long")?
     .context("cannot run cp")?;
     let cp = started.elapsed();
+    let cp_cpu = children_before
+        .zip(cpu_times("self"))
+        .map(|(before, after)| after.children.saturating_sub(before));
     if !status.success() {
         let _ = tokio::fs::remove_file(copy).await;
         bail!("cp failed ({status})");
@@ -244,7 +312,7 @@ async fn baseline(
         .context("the fsync of the copy took too long")?
         .context("the fsync task failed")?
         .context("cannot fsync the copy")?;
-    Ok((cp, cp_fsync))
+    Ok((cp, cp_fsync, cp_cpu))
 }
 
 /// Prepares the server's data, runs it, measures, and stops it whatever happened.
@@ -523,6 +591,7 @@ async fn measure(
     report.before = before;
 
     eprintln!("bench: uploading {}", human_bytes(size));
+    let cpu_before = (cpu_times(&server.pid.to_string()), cpu_times("self"));
     let started = Instant::now();
     let (answer, peak) = while_sampling(server.pid, async {
         let form = reqwest::multipart::Form::new()
@@ -550,6 +619,7 @@ async fn measure(
     })
     .await;
     let elapsed = started.elapsed();
+    report.upload_cpu = CpuSplit::between(cpu_before, server.pid);
     report.upload_peak = peak;
     report.hwm_after_upload = read_memory(server.pid).map(|m| m.hwm);
     let (status, body) = answer?;
@@ -576,6 +646,7 @@ async fn measure(
         .context("the resource has no url")?
         .to_owned();
     eprintln!("bench: downloading {url}");
+    let cpu_before = (cpu_times(&server.pid.to_string()), cpu_times("self"));
     let started = Instant::now();
     let (received, peak) = while_sampling(
         server.pid,
@@ -583,6 +654,7 @@ async fn measure(
     )
     .await;
     let elapsed = started.elapsed();
+    report.download_cpu = CpuSplit::between(cpu_before, server.pid);
     report.download_peak = peak;
     let received = received.context("the download took too long")??;
     if received != size {
@@ -785,6 +857,20 @@ fn print_report(r: &Report) {
             mib(peak.saturating_sub(before.rss))
         );
     }
+    let seconds =
+        |d: Option<Duration>| d.map_or("?".to_owned(), |d| format!("{:.2} s", d.as_secs_f64()));
+    if let Some(cp) = r.cp_cpu {
+        println!("CPU time of cp: {:.2} s", cp.as_secs_f64());
+    }
+    for (step, cpu) in [("upload", r.upload_cpu), ("download", r.download_cpu)] {
+        if cpu.server.is_some() || cpu.client.is_some() {
+            println!(
+                "CPU time during the {step}: server {}, bench client {}",
+                seconds(cpu.server),
+                seconds(cpu.client)
+            );
+        }
+    }
     let verdict = |met: bool| if met { "met" } else { "MISSED" };
     if let (Some(upload), Some(cp)) = (r.upload, r.cp) {
         let share = cp.as_secs_f64() / upload.as_secs_f64().max(1e-9);
@@ -820,6 +906,20 @@ mod tests {
             })
         );
         assert_eq!(parse_memory("Name:\tx\n"), None);
+    }
+
+    #[test]
+    fn reads_proc_stat() {
+        let stat = "42 (tokio (x) 1) S 1 42 42 0 -1 4194560 100 0 0 0 250 31 7 3 20 0 4 0";
+        assert_eq!(
+            parse_cpu_times(stat),
+            Some(CpuTimes {
+                own: Duration::from_millis(2810),
+                children: Duration::from_millis(100),
+            })
+        );
+        assert_eq!(parse_cpu_times("42 (x) S 1"), None);
+        assert!(cpu_times("self").is_some());
     }
 
     #[test]

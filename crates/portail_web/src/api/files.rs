@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::multipart::Field;
+use axum::extract::multipart::{Field, MultipartRejection};
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -25,6 +25,8 @@ use crate::views::ApiResource;
 
 /// Text fields are small; anything larger is refused.
 const MAX_TEXT_FIELD: usize = 64 * 1024;
+/// All the text fields of one upload together (the body has no size limit: a file streams).
+const MAX_TEXT_TOTAL: usize = 256 * 1024;
 
 /// Fields of udata's chunked protocol, as sent by fine-uploader-style clients.
 #[derive(Debug, Default)]
@@ -36,11 +38,24 @@ struct ChunkFields {
     chunksize: Option<u64>,
 }
 
+impl ChunkFields {
+    /// What decides where a file part is stored: as a whole file (`None`), or as a chunk of
+    /// which upload and which part.
+    fn placement(&self) -> Option<(Option<&str>, Option<u64>)> {
+        self.totalparts
+            .is_some_and(|t| t > 1)
+            .then_some((self.uuid.as_deref(), self.partindex))
+    }
+}
+
 /// What a multipart upload body held.
 struct UploadForm {
     text: HashMap<String, String>,
     /// The stored `file` part: its key, file name and what was written.
     file: Option<(String, String, Written)>,
+    /// The chunk fields as they were when the `file` part came: they decided where and how it
+    /// was stored (as a chunk, or as a whole file with its extension checked).
+    chunks_at_file: Option<ChunkFields>,
 }
 
 impl UploadForm {
@@ -82,6 +97,15 @@ impl UploadForm {
             kind: self.text.get("type").cloned(),
         }
     }
+}
+
+/// A body that is not `multipart/form-data` at all: udata's `{"message"}` 400, not axum's
+/// plain-text rejection.
+fn not_multipart(e: MultipartRejection) -> ApiError {
+    ApiError::bad_request(format!(
+        "Expected a multipart/form-data body with a \"file\" part: {}",
+        e.body_text()
+    ))
 }
 
 fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
@@ -137,17 +161,55 @@ async fn stream_field(
     Ok(writer.finish().await.map_err(AppError::from)?)
 }
 
+/// Reads a text field chunk by chunk, refusing it as soon as it passes `limit` bytes (the
+/// upload routes have no body limit, so buffering a whole field first would let one request
+/// fill the memory).
+async fn read_text(field: &mut Field<'_>, name: &str, limit: usize) -> ApiResult<String> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        if bytes.len() + chunk.len() > limit {
+            return Err(ApiError::field(name, "This field is too long."));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes).map_err(|_| ApiError::field(name, "This field is not valid UTF-8."))
+}
+
 /// Reads a multipart upload: text fields into memory, the `file` part streamed to storage (as
-/// a chunk when the chunk fields came first, else as a final file).
+/// a chunk when the chunk fields came first, else as a final file). On failure, a file part
+/// already stored is deleted.
 async fn read_form(
     state: &AppState,
     dataset_id: &str,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> ApiResult<UploadForm> {
     let mut form = UploadForm {
         text: HashMap::new(),
         file: None,
+        chunks_at_file: None,
     };
+    let read = read_parts(state, dataset_id, multipart, &mut form).await;
+    if let Err(e) = read {
+        discard_part(state, &form).await;
+        return Err(e);
+    }
+    Ok(form)
+}
+
+/// Deletes the stored file part of a refused upload, which nothing refers to.
+async fn discard_part(state: &AppState, form: &UploadForm) {
+    if let Some((key, _, _)) = &form.file {
+        files::discard(&state.app, key).await;
+    }
+}
+
+async fn read_parts(
+    state: &AppState,
+    dataset_id: &str,
+    mut multipart: Multipart,
+    form: &mut UploadForm,
+) -> ApiResult<()> {
+    let mut text_total = 0;
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "file" {
@@ -172,7 +234,7 @@ async fn read_form(
                 let part = chunks.partindex.ok_or_else(|| {
                     ApiError::field("partindex", "Required for a chunked upload.")
                 })?;
-                files::chunk_key(&uuid, part)
+                files::chunk_key(dataset_id, &uuid, part)
             } else {
                 if filename.trim().is_empty() {
                     return Err(ApiError::field("file", "The file part has no file name."));
@@ -182,15 +244,15 @@ async fn read_form(
             };
             let written = stream_field(state, &mut field, &key, &filename, !chunked).await?;
             form.file = Some((key, filename, written));
+            form.chunks_at_file = Some(chunks);
         } else {
-            let text = field.text().await.map_err(multipart_error)?;
-            if text.len() > MAX_TEXT_FIELD {
-                return Err(ApiError::field(&name, "This field is too long."));
-            }
+            let limit = MAX_TEXT_FIELD.min(MAX_TEXT_TOTAL - text_total);
+            let text = read_text(&mut field, &name, limit).await?;
+            text_total += text.len();
             form.text.insert(name, text);
         }
     }
-    Ok(form)
+    Ok(())
 }
 
 /// The answer to one stored chunk, in udata's shape.
@@ -214,7 +276,31 @@ async fn receive(
     multipart: Multipart,
 ) -> ApiResult<Result<(StoredFile, UploadFields), Response>> {
     let form = read_form(state, dataset_id, multipart).await?;
+    let received = receive_form(state, dataset_id, &form).await;
+    if received.is_err() {
+        discard_part(state, &form).await;
+    }
+    received
+}
+
+async fn receive_form(
+    state: &AppState,
+    dataset_id: &str,
+    form: &UploadForm,
+) -> ApiResult<Result<(StoredFile, UploadFields), Response>> {
     let chunks = form.chunk_fields()?;
+    // Fields after the file part cannot change what it was stored as: a whole file turned into a
+    // chunk would be lost, a chunk turned into a whole file would skip the extension check and
+    // point a resource into the chunk area, which is purged.
+    if form
+        .chunks_at_file
+        .as_ref()
+        .is_some_and(|at| at.placement() != chunks.placement())
+    {
+        return Err(ApiError::bad_request(
+            "Send uuid, partindex and totalparts before the file part.",
+        ));
+    }
     let chunked = chunks.totalparts.is_some_and(|t| t > 1);
     let storage = state.app.storage()?;
     match (&form.file, chunked) {
@@ -262,6 +348,7 @@ async fn receive(
             }
             files::record_chunk(
                 &state.app,
+                dataset_id,
                 &ChunkMeta {
                     uuid,
                     filename: filename.clone(),
@@ -317,10 +404,10 @@ pub async fn upload_resource(
     auth: Auth,
     BaseUrl(base): BaseUrl,
     Path(dataset): Path<String>,
-    multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<Response> {
     let dataset = files::authorize(&state.app, &auth.actor, &dataset, &Target::New).await?;
-    match receive(&state, &dataset.id, multipart).await? {
+    match receive(&state, &dataset.id, multipart.map_err(not_multipart)?).await? {
         Err(chunk_response) => Ok(chunk_response),
         Ok((stored, fields)) => {
             let (_, resource) =
@@ -343,7 +430,7 @@ pub async fn replace_resource_file(
     auth: Auth,
     BaseUrl(base): BaseUrl,
     Path((dataset, rid)): Path<(String, String)>,
-    multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<Response> {
     let dataset = files::authorize(
         &state.app,
@@ -352,7 +439,7 @@ pub async fn replace_resource_file(
         &Target::Replace(rid.clone()),
     )
     .await?;
-    match receive(&state, &dataset.id, multipart).await? {
+    match receive(&state, &dataset.id, multipart.map_err(not_multipart)?).await? {
         Err(chunk_response) => Ok(chunk_response),
         Ok((stored, _)) => {
             let (_, resource) =
@@ -374,7 +461,8 @@ fn parse_range(header: &str, size: u64) -> Option<Result<std::ops::Range<u64>, (
     let (start, end) = (start.trim(), end.trim());
     let range = if start.is_empty() {
         let suffix: u64 = end.parse().ok()?;
-        if suffix == 0 {
+        // An empty file has no last byte to serve (RFC 9110 §14.1.3): 416, not an empty span.
+        if suffix == 0 || size == 0 {
             return Some(Err(()));
         }
         size.saturating_sub(suffix)..size
@@ -427,7 +515,15 @@ pub async fn download_file(
     headers: HeaderMap,
     Path(key): Path<String>,
 ) -> ApiResult<Response> {
-    let resource = files::find_download(&state.app, auth.actor(), &key).await?;
+    let files::Downloadable { resource, public } =
+        files::find_download(&state.app, auth.actor(), &key).await?;
+    // Files of private datasets must never be kept by a shared cache (a CDN or proxy would
+    // hand them to anyone).
+    let cache_control = if public {
+        "public, max-age=60"
+    } else {
+        "private, no-store"
+    };
     let storage = state.app.storage()?;
     let info = storage.head(&key).await.map_err(AppError::from)?;
     let etag = match &resource.checksum {
@@ -440,7 +536,14 @@ pub async fn download_file(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
     if not_modified {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
+        return Ok((
+            StatusCode::NOT_MODIFIED,
+            [
+                (header::ETAG, etag),
+                (header::CACHE_CONTROL, cache_control.to_owned()),
+            ],
+        )
+            .into_response());
     }
     let mut range = headers
         .get(header::RANGE)
@@ -463,7 +566,8 @@ pub async fn download_file(
         .header(header::ETAG, &etag)
         .header(header::LAST_MODIFIED, last_modified)
         .header(header::ACCEPT_RANGES, "bytes")
-        .header(header::CACHE_CONTROL, "public, max-age=60");
+        .header(header::CACHE_CONTROL, cache_control)
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     let (status, span) = match range {
         Some(Err(())) => {
             return Ok((
@@ -513,5 +617,7 @@ mod tests {
         assert_eq!(parse_range("bytes=5-1", 100), Some(Err(())));
         assert_eq!(parse_range("bytes=0-1,5-6", 100), None);
         assert_eq!(parse_range("items=0-1", 100), None);
+        assert_eq!(parse_range("bytes=-5", 0), Some(Err(())));
+        assert_eq!(parse_range("bytes=0-", 0), Some(Err(())));
     }
 }

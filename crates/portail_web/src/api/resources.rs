@@ -133,7 +133,11 @@ pub async fn redirect_resource(
             portail_app::AppError::Gone(_) => ApiError::not_found("Resource not found"),
             other => ApiError(other),
         })?;
-    state.downloads.count(&resource.id, &resource.dataset_id);
+    // A hosted file is counted when it is served, which the redirect leads to: counting the
+    // redirect too would count one download twice.
+    if resource.fs_filename.is_none() {
+        state.downloads.count(&resource.id, &resource.dataset_id);
+    }
     let location = crate::views::absolute_url(&resource.url, &base);
     Ok((StatusCode::FOUND, [(header::LOCATION, location)]).into_response())
 }

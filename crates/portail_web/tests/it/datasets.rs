@@ -1207,6 +1207,100 @@ async fn slug_collisions_get_a_numbered_suffix() {
     );
 }
 
+#[tokio::test]
+async fn nul_characters_are_never_a_500() {
+    // PostgreSQL cannot store or compare text holding U+0000; SQLite can. Either way the
+    // answer is the client's error or a normal one, never a server error.
+    let t = TestApp::new().await;
+    let alice = t.user("Alice").await;
+    let d = t.dataset(&alice, json!({})).await;
+    let id = id_of(&d);
+    for path in [
+        "/api/1/datasets/?q=%00".to_owned(),
+        "/api/1/datasets/?owner=%00".to_owned(),
+        "/api/1/datasets/?organization=a%00".to_owned(),
+        "/api/1/datasets/%00/".to_owned(),
+        "/api/2/datasets/%00/".to_owned(),
+        "/api/1/organizations/%00/".to_owned(),
+        "/api/1/users/%00/".to_owned(),
+        "/api/1/datasets/r/a%00".to_owned(),
+        "/api/2/datasets/resources/a%00/".to_owned(),
+        "/files/resources/a%00.csv".to_owned(),
+        format!("/api/1/datasets/{id}/resources/a%00/"),
+    ] {
+        let r = t.get(&path, Some(&alice)).await;
+        assert!(
+            matches!(
+                r.status,
+                StatusCode::OK | StatusCode::BAD_REQUEST | StatusCode::NOT_FOUND
+            ),
+            "{path}: {} {}",
+            r.status,
+            r.text
+        );
+    }
+    let r = t
+        .post(
+            "/api/1/datasets/",
+            Some(&alice),
+            &json!({"title": "a\u{0}b", "description": "x", "extras": {"k\u{0}": "v"}}),
+        )
+        .await;
+    assert!(
+        matches!(r.status, StatusCode::CREATED | StatusCode::BAD_REQUEST),
+        "{} {}",
+        r.status,
+        r.text
+    );
+}
+
+#[tokio::test]
+async fn an_id_wins_over_a_slug_equal_to_it() {
+    // A title made of another dataset's id gives a slug equal to that id: looking the id up
+    // must still find the dataset that has it, whatever order the database returns rows in
+    // (PostgreSQL returns the latest version of an updated row after older rows).
+    let t = TestApp::new().await;
+    let mallory = t.user("Mallory").await;
+    let alice = t.user("Alice").await;
+    let decoy = t.dataset(&mallory, json!({"title": "Decoy"})).await;
+    let victim = t.dataset(&alice, json!({"title": "Victim"})).await;
+    let victim_id = id_of(&victim);
+    let r = t
+        .put(
+            &format!("/api/1/datasets/{}/", id_of(&decoy)),
+            Some(&mallory),
+            &json!({"title": victim_id}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["slug"], victim_id.as_str());
+    let r = t
+        .put(
+            &format!("/api/1/datasets/{victim_id}/"),
+            Some(&alice),
+            &json!({"title": "Victim renamed"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["id"], victim_id.as_str());
+    for path in [
+        format!("/api/1/datasets/{victim_id}/"),
+        format!("/api/2/datasets/{victim_id}/"),
+    ] {
+        let r = t.get(&path, None).await;
+        assert_eq!(r.body["title"], "Victim renamed", "{path}");
+    }
+    let r = t
+        .put(
+            &format!("/api/1/datasets/{victim_id}/"),
+            Some(&alice),
+            &json!({"description": "Still mine."}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["id"], victim_id.as_str());
+}
+
 /// Who publishes the dataset a permission case works on.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Publisher {
@@ -1846,4 +1940,14 @@ async fn a_bad_api_key_is_a_401_not_an_anonymous_call() {
         )
         .await;
     assert_unauthorized(&r);
+}
+
+#[tokio::test]
+async fn an_oversized_json_body_is_a_413() {
+    let t = TestApp::new().await;
+    let owner = t.user("Owner").await;
+    let huge = json!({"title": "x", "description": "y".repeat(9 * 1024 * 1024)});
+    let r = t.post("/api/1/datasets/", Some(&owner), &huge).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text);
+    assert!(r.body["message"].as_str().unwrap().contains("too large"));
 }

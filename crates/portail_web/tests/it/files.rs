@@ -242,6 +242,62 @@ async fn limits_and_content_checks() {
 }
 
 #[tokio::test]
+async fn refused_upload_bodies_leave_nothing_behind() {
+    let (t, owner, id) = setup().await;
+    let path = format!("/api/1/datasets/{id}/upload/");
+
+    // Two file parts: the first one, already stored, must not stay behind.
+    let two = Form::new()
+        .part("file", Part::bytes(CSV.to_vec()).file_name("a.csv"))
+        .part("file", Part::bytes(CSV.to_vec()).file_name("b.csv"));
+    let r = upload(&t, &path, Some(&owner), two).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+
+    // A text field after the file that is too long (it is refused without being buffered).
+    let long = file_form("a.csv", CSV).text("description", "x".repeat(300 * 1024));
+    let r = upload(&t, &path, Some(&owner), long).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert!(r.body["errors"]["description"].is_array(), "{}", r.text);
+
+    // Many text fields, each small, are refused together.
+    let mut many = Form::new();
+    for i in 0..10 {
+        many = many.text(format!("field{i}"), "x".repeat(60 * 1024));
+    }
+    let r = upload(
+        &t,
+        &path,
+        Some(&owner),
+        many.part("file", Part::bytes(CSV.to_vec()).file_name("a.csv")),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+
+    // A bad chunk field after the file.
+    let bad = file_form("a.csv", CSV).text("partindex", "first");
+    let r = upload(&t, &path, Some(&owner), bad).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+
+    let storage = t.app.storage.as_ref().unwrap();
+    assert!(storage.list("resources").await.unwrap().is_empty());
+
+    // A body that is not multipart gets udata's JSON error shape.
+    let r = Resp::read(
+        t.client
+            .post(format!("{}{path}", t.base))
+            .header("X-API-KEY", &owner.token)
+            .header("Content-Type", "text/csv")
+            .body(CSV.to_vec())
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert!(r.body["message"].is_string(), "{}", r.text);
+}
+
+#[tokio::test]
 async fn upload_permissions() {
     let (t, owner, id) = setup().await;
     let other = t.user("Other").await;
@@ -280,6 +336,9 @@ async fn private_dataset_files_are_not_downloadable_by_others() {
     )
     .await;
     let url = r.body["url"].as_str().unwrap().to_owned();
+    let public = t.get(&url, None).await;
+    assert_eq!(public.headers["cache-control"], "public, max-age=60");
+    assert_eq!(public.headers["x-content-type-options"], "nosniff");
     let p = t
         .put(
             &format!("/api/1/datasets/{id}/"),
@@ -294,7 +353,50 @@ async fn private_dataset_files_are_not_downloadable_by_others() {
         t.get(&url, Some(&other)).await.status,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(t.get(&url, Some(&owner)).await.status, StatusCode::OK);
+    // The owner gets it, marked so that no shared cache (CDN, proxy) keeps it for others.
+    let mine = t.get(&url, Some(&owner)).await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert_eq!(mine.headers["cache-control"], "private, no-store");
+    let etag = mine.headers["etag"].to_str().unwrap().to_owned();
+    let again = t
+        .client
+        .get(&url)
+        .header("X-API-KEY", &owner.token)
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(again.headers()["cache-control"], "private, no-store");
+}
+
+#[tokio::test]
+async fn an_empty_file_is_served_and_its_ranges_are_unsatisfiable() {
+    let (t, owner, id) = setup().await;
+    let r = upload(
+        &t,
+        &format!("/api/1/datasets/{id}/upload/"),
+        Some(&owner),
+        file_form("empty.csv", b""),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(r.body["filesize"], 0);
+    let url = r.body["url"].as_str().unwrap().to_owned();
+    let whole = t.client.get(&url).send().await.unwrap();
+    assert_eq!(whole.status(), StatusCode::OK);
+    assert_eq!(whole.headers()["content-length"], "0");
+    for range in ["bytes=-5", "bytes=0-", "bytes=0-0"] {
+        let got = t
+            .client
+            .get(&url)
+            .header("Range", range)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(got.status(), StatusCode::RANGE_NOT_SATISFIABLE, "{range}");
+        assert_eq!(got.headers()["content-range"], "bytes */0", "{range}");
+    }
 }
 
 #[tokio::test]
@@ -376,6 +478,51 @@ async fn deleting_a_resource_deletes_its_file() {
     assert_eq!(t.get(&url, None).await.status, StatusCode::NOT_FOUND);
     let storage = t.app.storage.as_ref().unwrap();
     assert!(storage.list("resources").await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_resource_dropped_from_a_dataset_put_loses_its_file() {
+    let (t, owner, id) = setup().await;
+    let kept = upload(
+        &t,
+        &format!("/api/1/datasets/{id}/upload/"),
+        Some(&owner),
+        file_form("kept.csv", CSV),
+    )
+    .await;
+    let dropped = upload(
+        &t,
+        &format!("/api/1/datasets/{id}/upload/"),
+        Some(&owner),
+        file_form("dropped.csv", CSV),
+    )
+    .await;
+    let kept_url = kept.body["url"].as_str().unwrap().to_owned();
+    let dropped_url = dropped.body["url"].as_str().unwrap().to_owned();
+    let r = t
+        .put(
+            &format!("/api/1/datasets/{id}/"),
+            Some(&owner),
+            &json!({"resources": [kept.body.clone()]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["resources"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        t.get(&dropped_url, None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(t.get(&kept_url, None).await.status, StatusCode::OK);
+    let storage = t.app.storage.as_ref().unwrap();
+    let keys: Vec<String> = storage
+        .list("resources")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.key)
+        .collect();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert!(kept_url.ends_with(&keys[0]), "{keys:?}");
 }
 
 fn chunk_form(
@@ -497,6 +644,104 @@ async fn chunked_upload_with_a_resumed_part() {
 }
 
 #[tokio::test]
+async fn a_chunked_upload_belongs_to_its_dataset() {
+    // The upload id is chosen by the client: someone who learns it must not be able to finish
+    // the upload into a dataset of their own (and read the file), nor slip parts into it.
+    let (t, owner, id) = setup().await;
+    let mallory = t.user("Mallory").await;
+    let theirs = t.dataset(&mallory, json!({"title": "Mallory's"})).await;
+    let theirs = theirs["id"].as_str().unwrap().to_owned();
+    let uuid = "0c6a3a5e-8f7b-4e1d-a3b2-5d9e8f7a6b5c";
+    let secret: &[u8] = b"secret-part-0;";
+    let r = upload(
+        &t,
+        &format!("/api/1/datasets/{id}/upload/"),
+        Some(&owner),
+        chunk_form(uuid, "secret.csv", 0, 0, 2, secret),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+
+    // Mallory sends part 1 under the same id to her own dataset, then finishes there.
+    let r = upload(
+        &t,
+        &format!("/api/1/datasets/{theirs}/upload/"),
+        Some(&mallory),
+        chunk_form(uuid, "secret.csv", 1, secret.len(), 2, b"injected"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = upload(
+        &t,
+        &format!("/api/1/datasets/{theirs}/upload/"),
+        Some(&mallory),
+        finish_form(uuid, "secret.csv", 2),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert!(r.text.contains("Missing parts 0"), "{}", r.text);
+
+    // The owner's upload is untouched by Mallory's part: it still misses its own part 1.
+    let r = upload(
+        &t,
+        &format!("/api/1/datasets/{id}/upload/"),
+        Some(&owner),
+        finish_form(uuid, "secret.csv", 2),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert!(r.text.contains("Missing parts 1"), "{}", r.text);
+    let r = upload(
+        &t,
+        &format!("/api/1/datasets/{id}/upload/"),
+        Some(&owner),
+        chunk_form(uuid, "secret.csv", 1, secret.len(), 2, b"part-1"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = upload(
+        &t,
+        &format!("/api/1/datasets/{id}/upload/"),
+        Some(&owner),
+        finish_form(uuid, "secret.csv", 2),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(r.body["filesize"], secret.len() + b"part-1".len());
+}
+
+#[tokio::test]
+async fn chunk_fields_after_the_file_part_are_refused() {
+    let (t, owner, id) = setup().await;
+    let path = format!("/api/1/datasets/{id}/upload/");
+    let uuid = "3b1f0c2d-4e5a-4b6c-8d7e-9f0a1b2c3d4e";
+    // Chunk fields first, then the file, then `totalparts` changed: the part was stored as a
+    // chunk (its name unchecked); it must not become a resource with a refused extension.
+    let switched = Form::new()
+        .text("uuid", uuid)
+        .text("partindex", "0")
+        .text("totalparts", "2")
+        .text("filename", "setup.exe")
+        .part("file", Part::bytes(CSV.to_vec()).file_name("blob"))
+        .text("totalparts", "1");
+    let r = upload(&t, &path, Some(&owner), switched).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    // The file first, then chunk fields: it was stored as a whole file, not as a chunk.
+    let late = file_form("part.csv", CSV)
+        .text("uuid", uuid)
+        .text("partindex", "0")
+        .text("totalparts", "2");
+    let r = upload(&t, &path, Some(&owner), late).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+
+    let d = t.get(&format!("/api/1/datasets/{id}/"), Some(&owner)).await;
+    assert_eq!(d.body["resources"], json!([]));
+    let storage = t.app.storage.as_ref().unwrap();
+    assert!(storage.list("resources").await.unwrap().is_empty());
+    assert!(storage.list("chunks").await.unwrap().is_empty());
+}
+
+#[tokio::test]
 async fn abandoned_chunks_are_purged_after_the_retention() {
     let (t, owner, id) = setup().await;
     let path = format!("/api/1/datasets/{id}/upload/");
@@ -565,6 +810,20 @@ async fn downloads_are_counted() {
             StatusCode::OK
         );
     }
+    // Through the permalink, a download counts once (the redirect is not a second one).
+    let rid = r.body["id"].as_str().unwrap();
+    let permalink = t
+        .client
+        .get(format!("{}/api/1/datasets/r/{rid}", t.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(permalink.status(), StatusCode::FOUND);
+    assert_eq!(permalink.headers()["location"], url.as_str());
+    assert_eq!(
+        t.client.get(&url).send().await.unwrap().status(),
+        StatusCode::OK
+    );
     // A HEAD or a later range is not a download.
     t.client.head(&url).send().await.unwrap();
     t.client
@@ -578,13 +837,58 @@ async fn downloads_are_counted() {
     for _ in 0..40 {
         let d = t.get(&format!("/api/1/datasets/{id}/"), Some(&owner)).await;
         seen = d.body["resources"][0]["metrics"]["views"].clone();
-        if seen == 3 {
-            assert_eq!(d.body["metrics"]["resources_downloads"], 3);
+        // The dataset row and its resources are read by two queries: a flush may land between
+        // them, so wait for both.
+        if seen == 4 && d.body["metrics"]["resources_downloads"] == 4 {
+            // Nothing more comes in a later flush.
+            tokio::time::sleep(portail_web::downloads::FLUSH_EVERY).await;
+            let d = t.get(&format!("/api/1/datasets/{id}/"), Some(&owner)).await;
+            assert_eq!(d.body["resources"][0]["metrics"]["views"], 4);
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
     panic!("downloads not counted, last seen {seen}");
+}
+
+#[tokio::test]
+async fn saving_a_resource_loaded_before_a_flush_keeps_the_flushed_downloads() {
+    let (t, owner, id) = setup().await;
+    let r = upload(
+        &t,
+        &format!("/api/1/datasets/{id}/upload/"),
+        Some(&owner),
+        file_form("a.csv", CSV),
+    )
+    .await;
+    let rid = r.body["id"].as_str().unwrap().to_owned();
+    let db = &t.app.db;
+    // A write loads the resource, downloads are flushed meanwhile, then the write saves it.
+    let mut stale = portail_db::resources::find(db, &rid)
+        .await
+        .unwrap()
+        .expect("resource");
+    let mut tx = db.begin().await.unwrap();
+    portail_db::resources::add_downloads(
+        &mut tx,
+        &[(rid.clone(), id.clone(), 7)],
+        chrono::Utc::now().date_naive(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    stale.title = "Renamed".into();
+    let mut tx = db.begin().await.unwrap();
+    portail_db::resources::update(&mut tx, &stale)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let saved = portail_db::resources::find(db, &rid)
+        .await
+        .unwrap()
+        .expect("resource");
+    assert_eq!(saved.title, "Renamed");
+    assert_eq!(saved.downloads, 7);
 }
 
 #[tokio::test]

@@ -262,12 +262,13 @@ async fn chunked_upload_and_refused_upload_on_s3() {
         let r = upload(&t, &path, &owner, form).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     }
-    // Each chunk is an object of its own under chunks/{uuid}/ (next to the upload's metadata).
+    // Each chunk is an object of its own under chunks/{dataset}-{uuid}/ (next to the upload's
+    // metadata).
     let chunks = stored(&t).await;
     assert!(
         chunks
             .iter()
-            .all(|(k, _)| k.starts_with(&format!("chunks/{uuid}/"))),
+            .all(|(k, _)| k.starts_with(&format!("chunks/{id}-{uuid}/"))),
         "{chunks:?}"
     );
     let sizes: Vec<u64> = chunks
