@@ -129,20 +129,34 @@ mod sha2_lite {
     }
 }
 
-/// Tails the outbox and clears the cache when another process wrote. Runs until the process
-/// ends.
+/// How far back the follower watches for changes that commit late (see
+/// [`portail_db::changes::window`]).
+const LATE_COMMIT_WINDOW: i64 = 1000;
+
+/// Tails the outbox and clears the cache when another process wrote, including a change that
+/// committed after one with a higher sequence number. Runs until aborted.
 pub async fn follow_changes(db: portail_db::Db, cache: std::sync::Arc<ResponseCache>) {
-    let mut last = portail_db::changes::last_seq(&db).await.unwrap_or(0);
+    let mut seen: Option<(i64, i64, i64)> = None; // (base of the window, max, count)
     let mut interval = tokio::time::interval(POLL_EVERY);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         interval.tick().await;
-        match portail_db::changes::last_seq(&db).await {
-            Ok(seq) if seq != last => {
-                last = seq;
+        let base = seen.map_or(0, |(base, _, _)| base);
+        match portail_db::changes::window(&db, base).await {
+            Ok((max, count)) => {
+                if seen.is_some_and(|(_, m, c)| m == max && c == count) {
+                    continue;
+                }
+                // Move the window up to the newest change and count again on the new base,
+                // then clear the cache: every change in the new baseline happened before the
+                // clearing, and any later one changes the count at the next poll.
+                let base = (max - LATE_COMMIT_WINDOW).max(0);
+                match portail_db::changes::window(&db, base).await {
+                    Ok((max, count)) => seen = Some((base, max, count)),
+                    Err(e) => tracing::warn!(error = %e, "cannot poll the changes outbox"),
+                }
                 cache.invalidate();
             }
-            Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "cannot poll the changes outbox"),
         }
     }
