@@ -161,11 +161,13 @@ struct Report {
     download_cpu: CpuSplit,
 }
 
-/// CPU time used during a step, by the server and by this process.
+/// CPU time used during a step, by the server and by this process, and the server's minor
+/// page faults (fresh memory it touched: each costs a trap and a zeroed page).
 #[derive(Debug, Default, Clone, Copy)]
 struct CpuSplit {
     server: Option<Duration>,
     client: Option<Duration>,
+    server_faults: Option<u64>,
 }
 
 impl CpuSplit {
@@ -180,6 +182,10 @@ impl CpuSplit {
                 .1
                 .zip(after.1)
                 .map(|(b, a)| a.own.saturating_sub(b.own)),
+            server_faults: before
+                .0
+                .zip(after.0)
+                .map(|(b, a)| a.minor_faults.saturating_sub(b.minor_faults)),
         }
     }
 }
@@ -191,6 +197,8 @@ struct CpuTimes {
     own: Duration,
     /// User + system time of its children that it waited for.
     children: Duration,
+    /// Minor page faults of the process itself.
+    minor_faults: u64,
 }
 
 /// `pid` is a number or `self`.
@@ -199,22 +207,16 @@ fn cpu_times(pid: &str) -> Option<CpuTimes> {
 }
 
 fn parse_cpu_times(stat: &str) -> Option<CpuTimes> {
-    // The command name, in parentheses, may hold spaces: count fields after it. utime, stime,
-    // cutime and cstime are fields 14 to 17, in clock ticks of 1/100 s on Linux (USER_HZ).
-    let fields: Vec<u64> = stat
-        .rsplit_once(')')?
-        .1
-        .split_whitespace()
-        .skip(11)
-        .take(4)
-        .map(|f| f.parse().ok())
-        .collect::<Option<_>>()?;
-    let [utime, stime, cutime, cstime] = fields[..] else {
-        return None;
-    };
+    // The command name, in parentheses, may hold spaces: count fields after it. minflt is
+    // field 10; utime, stime, cutime and cstime are fields 14 to 17, in clock ticks of 1/100 s
+    // on Linux (USER_HZ).
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let number = |i: usize| fields.get(i)?.parse::<u64>().ok();
+    let ticks = |a: usize, b: usize| Some(Duration::from_millis((number(a)? + number(b)?) * 10));
     Some(CpuTimes {
-        own: Duration::from_millis((utime + stime) * 10),
-        children: Duration::from_millis((cutime + cstime) * 10),
+        own: ticks(11, 12)?,
+        children: ticks(13, 14)?,
+        minor_faults: number(7)?,
     })
 }
 
@@ -864,8 +866,11 @@ fn print_report(r: &Report) {
     }
     for (step, cpu) in [("upload", r.upload_cpu), ("download", r.download_cpu)] {
         if cpu.server.is_some() || cpu.client.is_some() {
+            let faults = cpu
+                .server_faults
+                .map_or(String::new(), |f| format!(" ({f} minor page faults)"));
             println!(
-                "CPU time during the {step}: server {}, bench client {}",
+                "CPU time during the {step}: server {}{faults}, bench client {}",
                 seconds(cpu.server),
                 seconds(cpu.client)
             );
@@ -916,6 +921,7 @@ mod tests {
             Some(CpuTimes {
                 own: Duration::from_millis(2810),
                 children: Duration::from_millis(100),
+                minor_faults: 100,
             })
         );
         assert_eq!(parse_cpu_times("42 (x) S 1"), None);
