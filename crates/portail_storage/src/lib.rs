@@ -83,10 +83,9 @@ impl std::fmt::Debug for Storage {
 }
 
 /// Size of the parts sent while streaming (S3's minimum part size is 5 MiB). The local store
-/// uses it too: 2 MiB parts there cut the server's growth during a 2 GiB upload from ~20 to
-/// ~8 MiB but made uploads ~10% slower (glibc hands the freed part memory back to the kernel
-/// and faults it in again: ~300 000 more minor page faults), measured with `portail bench
-/// upload`.
+/// uses it too: with 2 MiB parts there, a 2 GiB upload grew the server by ~8 MiB instead of
+/// ~22 MiB, but ran ~10% slower, glibc giving the freed memory back to the kernel and faulting
+/// it in again more often (`portail bench upload` counts the minor page faults).
 pub const PART_SIZE: usize = 8 * 1024 * 1024;
 /// Parts in flight at once: bounds memory to about `PART_SIZE * (PARTS_IN_FLIGHT + 1)`.
 pub const PARTS_IN_FLIGHT: usize = 2;
