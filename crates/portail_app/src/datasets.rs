@@ -41,33 +41,37 @@ pub fn viewer(actor: Option<&Actor>) -> Viewer {
     }
 }
 
+/// Loads a dataset by id or current slug, else by an old slug (then `moved` is true). Any
+/// dataset, hidden or not: callers apply the visibility rules.
+async fn find_following_slugs(app: &App, id_or_slug: &str) -> AppResult<(Dataset, bool)> {
+    if let Some(dataset) = datasets::find(&app.db, id_or_slug).await? {
+        return Ok((dataset, false));
+    }
+    let target = slugs::redirect(&app.db, SlugKind::Dataset, id_or_slug)
+        .await?
+        .ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))?;
+    let dataset = datasets::find(&app.db, &target)
+        .await?
+        .ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))?;
+    Ok((dataset, true))
+}
+
 /// Finds a dataset the viewer may read: 404 when unknown or hidden from them, 410 when deleted
 /// and they could see it; old slugs answer [`Lookup::Moved`].
 pub async fn lookup(app: &App, actor: Option<&Actor>, id_or_slug: &str) -> AppResult<Lookup> {
-    match datasets::find(&app.db, id_or_slug).await? {
-        Some(dataset) => Ok(Lookup::Found(Box::new(check_readable(actor, dataset)?))),
-        None => match slugs::redirect(&app.db, SlugKind::Dataset, id_or_slug).await? {
-            Some(target) => match datasets::find(&app.db, &target).await? {
-                Some(dataset) => {
-                    let dataset = check_readable(actor, dataset)?;
-                    Ok(Lookup::Moved(dataset.slug))
-                }
-                None => Err(AppError::NotFound(NOT_FOUND.into())),
-            },
-            None => Err(AppError::NotFound(NOT_FOUND.into())),
-        },
-    }
+    let (dataset, moved) = find_following_slugs(app, id_or_slug).await?;
+    ensure_readable(actor, &dataset)?;
+    Ok(if moved {
+        Lookup::Moved(dataset.slug)
+    } else {
+        Lookup::Found(Box::new(dataset))
+    })
 }
 
 /// Like [`lookup`], following old slugs transparently (for writes and sub-resources).
 pub async fn get(app: &App, actor: Option<&Actor>, id_or_slug: &str) -> AppResult<Dataset> {
-    match lookup(app, actor, id_or_slug).await? {
-        Lookup::Found(d) => Ok(*d),
-        Lookup::Moved(slug) => match lookup(app, actor, &slug).await? {
-            Lookup::Found(d) => Ok(*d),
-            Lookup::Moved(_) => Err(AppError::NotFound(NOT_FOUND.into())),
-        },
-    }
+    let (dataset, _) = find_following_slugs(app, id_or_slug).await?;
+    check_readable(actor, dataset)
 }
 
 /// Finds a readable dataset without loading its resources, with their count (API v2: a
@@ -92,6 +96,12 @@ pub async fn get_light(
 
 /// Applies the visibility rules to a loaded dataset.
 pub fn check_readable(actor: Option<&Actor>, dataset: Dataset) -> AppResult<Dataset> {
+    ensure_readable(actor, &dataset)?;
+    Ok(dataset)
+}
+
+/// [`check_readable`] without taking the dataset.
+pub fn ensure_readable(actor: Option<&Actor>, dataset: &Dataset) -> AppResult<()> {
     let insider = permissions::can_see_hidden_dataset(actor, &dataset.publisher);
     if dataset.deleted_at.is_some() {
         return Err(if insider {
@@ -103,7 +113,7 @@ pub fn check_readable(actor: Option<&Actor>, dataset: Dataset) -> AppResult<Data
     if (dataset.private || dataset.archived_at.is_some()) && !insider {
         return Err(AppError::NotFound(NOT_FOUND.into()));
     }
-    Ok(dataset)
+    Ok(())
 }
 
 /// A page of datasets for a viewer, and the total matching.
@@ -370,19 +380,11 @@ pub async fn load_editable(
     id_or_slug: &str,
     allow_deleted: bool,
 ) -> AppResult<Dataset> {
-    let dataset = match datasets::find(&app.db, id_or_slug).await? {
-        Some(d) => d,
-        None => match slugs::redirect(&app.db, SlugKind::Dataset, id_or_slug).await? {
-            Some(id) => datasets::find(&app.db, &id)
-                .await?
-                .ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))?,
-            None => return Err(AppError::NotFound(NOT_FOUND.into())),
-        },
-    };
-    let dataset = match check_readable(Some(actor), dataset.clone()) {
-        Err(AppError::Gone(_)) if allow_deleted => dataset,
+    let (dataset, _) = find_following_slugs(app, id_or_slug).await?;
+    match ensure_readable(Some(actor), &dataset) {
+        Err(AppError::Gone(_)) if allow_deleted => {}
         other => other?,
-    };
+    }
     if !permissions::can_edit_dataset(Some(actor), &dataset.id, &dataset.publisher) {
         return Err(AppError::Forbidden(PERMISSION_DENIED.into()));
     }
