@@ -7,6 +7,7 @@
 
 pub mod files;
 pub mod frequency;
+pub mod harvest;
 pub mod ids;
 pub mod licenses;
 pub mod model;
