@@ -11,6 +11,7 @@ pub mod errors;
 pub mod files;
 pub mod organizations;
 pub mod resources;
+pub mod search;
 pub mod users;
 
 use std::sync::Arc;
@@ -55,6 +56,8 @@ pub struct App {
     /// Where hosted files live; `None` disables uploads (503).
     pub storage: Option<portail_storage::Storage>,
     pub uploads: files::UploadPolicy,
+    /// This node's search index; `None` disables search (503).
+    pub search: Option<Arc<portail_search::SearchIndex>>,
 }
 
 impl App {
@@ -65,12 +68,19 @@ impl App {
             clock: Clock::default(),
             storage: None,
             uploads: files::UploadPolicy::default(),
+            search: None,
         }
     }
 
     /// Sets the file store.
     pub fn with_storage(mut self, storage: portail_storage::Storage) -> App {
         self.storage = Some(storage);
+        self
+    }
+
+    /// Sets the search index.
+    pub fn with_search(mut self, index: Arc<portail_search::SearchIndex>) -> App {
+        self.search = Some(index);
         self
     }
 

@@ -39,6 +39,24 @@ pub async fn since(db: &Db, seq: i64, limit: i64) -> DbResult<Vec<Change>> {
     Ok(rows)
 }
 
+/// The changes with these sequence numbers that are visible now (a follower re-reads the
+/// numbers it saw skipped: a transaction that took a number may commit after a later one).
+pub async fn by_seqs(db: &Db, seqs: &[i64]) -> DbResult<Vec<Change>> {
+    if seqs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = crate::Sql::new("SELECT seq, kind, entity_id FROM changes WHERE seq IN ");
+    sql.bind_list_int(seqs.iter().copied());
+    sql.push(" ORDER BY seq");
+    let rows = with_db!(db, |p| crate::bind_args!(
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.text.clone())),
+        &sql.args
+    )
+    .fetch_all(p)
+    .await)?;
+    Ok(rows)
+}
+
 /// The highest sequence number recorded so far (0 when empty).
 pub async fn last_seq(db: &Db) -> DbResult<i64> {
     let (seq,): (Option<i64>,) = with_db!(db, |p| sqlx::query_as("SELECT MAX(seq) FROM changes")

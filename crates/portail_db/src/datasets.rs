@@ -254,6 +254,46 @@ pub async fn find(db: &Db, id_or_slug: &str) -> DbResult<Option<Dataset>> {
     Ok(loaded.pop())
 }
 
+/// Loads datasets by id, with tags and resources, hidden and deleted ones included (in no
+/// particular order; unknown ids are left out).
+pub async fn find_many(db: &Db, ids: &[String]) -> DbResult<Vec<Dataset>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM datasets d WHERE d.id IN "));
+    sql.bind_list(ids.iter().cloned());
+    let rows: Vec<DatasetRow> = with_db!(db, |p| bind_args!(
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.text.clone())),
+        &sql.args
+    )
+    .fetch_all(p)
+    .await)?;
+    hydrate(db, rows).await
+}
+
+/// Up to `limit` datasets (every state) with ids above `after`, in id order: walks the whole
+/// table in batches without OFFSET (a search index rebuild).
+pub async fn batch_after(db: &Db, after: &str, limit: i64) -> DbResult<Vec<Dataset>> {
+    let sql = format!("SELECT {COLUMNS} FROM datasets d WHERE d.id > $1 ORDER BY d.id LIMIT $2");
+    let rows: Vec<DatasetRow> = with_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(after)
+        .bind(limit)
+        .fetch_all(p)
+        .await)?;
+    hydrate(db, rows).await
+}
+
+/// Ids of the datasets an organization publishes (every state).
+pub async fn ids_of_organization(db: &Db, organization_id: &str) -> DbResult<Vec<String>> {
+    let rows: Vec<(String,)> = with_db!(db, |p| sqlx::query_as(
+        "SELECT id FROM datasets WHERE organization_id = $1 ORDER BY id"
+    )
+    .bind(organization_id)
+    .fetch_all(p)
+    .await)?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
 /// The dataset row without resources and the number of its resources (for API v2, where
 /// resources are paged separately and a dataset may have thousands).
 pub async fn find_without_resources(

@@ -117,6 +117,15 @@ pub async fn find_many(db: &Db, ids: &[String]) -> DbResult<Vec<Organization>> {
     Ok(rows.into_iter().map(Organization::from).collect())
 }
 
+/// Every organization, deleted ones included (a search index rebuild).
+pub async fn all(db: &Db) -> DbResult<Vec<Organization>> {
+    let sql = format!("SELECT {COLUMNS} FROM organizations ORDER BY id");
+    let rows: Vec<OrgRow> = with_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .fetch_all(p)
+        .await)?;
+    Ok(rows.into_iter().map(Organization::from).collect())
+}
+
 /// Sort keys accepted by [`OrgQuery::sort`]: udata's, each with an optional leading `-`.
 /// Organizations keep no reuse, follower or view counters yet, so those sort by name.
 pub const SORTS: &[&str] = &[

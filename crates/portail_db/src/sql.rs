@@ -65,6 +65,19 @@ impl Sql {
         self.text.push(')');
         self
     }
+
+    /// Appends `(p1, p2, ...)` bound to the given integers.
+    pub fn bind_list_int<I: IntoIterator<Item = i64>>(&mut self, items: I) -> &mut Sql {
+        self.text.push('(');
+        for (i, item) in items.into_iter().enumerate() {
+            if i > 0 {
+                self.text.push_str(", ");
+            }
+            self.bind(Arg::Int(item));
+        }
+        self.text.push(')');
+        self
+    }
 }
 
 /// Binds every [`Arg`] of a slice to a query, on whichever engine the query is for.

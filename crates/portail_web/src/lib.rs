@@ -39,14 +39,21 @@ impl Drop for Background {
 }
 
 /// Builds the state and starts the background tasks the web layer needs: the outbox follower
-/// that keeps the response cache fresh, and the download-count flusher.
+/// that keeps the response cache fresh, the download-count flusher, and the follower that keeps
+/// the search index in step with the database (when the app has an index).
 pub fn app_state(app: portail_app::App, settings: Settings) -> (AppState, Background) {
     let cache = Arc::new(ResponseCache::default());
     let downloads = Arc::new(downloads::DownloadCounter::default());
-    let tasks = vec![
+    let mut tasks = vec![
         tokio::spawn(cache::follow_changes(app.db.clone(), cache.clone())),
         tokio::spawn(downloads::flush_loop(app.clone(), downloads.clone())),
     ];
+    if let Some(index) = app.search.clone() {
+        tasks.push(tokio::spawn(portail_app::search::follow_changes(
+            app.clone(),
+            index,
+        )));
+    }
     let state = AppState::new(state::Shared {
         app,
         settings,

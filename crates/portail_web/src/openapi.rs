@@ -46,6 +46,7 @@ impl Modify for ApiKeyScheme {
         api::users::get_user, api::users::list_api_tokens, api::users::create_api_token, api::users::revoke_api_token,
         api::v2::get_dataset_v2, api::v2::list_resources_v2, api::v2::get_resource_v2,
         api::v2::get_dataset_extras, api::v2::update_dataset_extras,
+        api::search::search_datasets, api::search::suggest_datasets, api::search::suggest_organizations,
     ),
     modifiers(&ApiKeyScheme),
     tags(

@@ -7,7 +7,7 @@ use axum::routing::{MethodRouter, get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::api::{datasets, files, health, organizations, reference, resources, users, v2};
+use crate::api::{datasets, files, health, organizations, reference, resources, search, users, v2};
 use crate::middleware::{invalidate_on_write, not_found};
 use crate::state::AppState;
 use crate::{openapi, pages};
@@ -26,7 +26,7 @@ const JSON_BODY_LIMIT: usize = 8 * 1024 * 1024;
 
 /// Builds the application router.
 pub fn router(state: AppState) -> Router {
-    let routes: [(&str, MethodRouter<AppState>); 34] = [
+    let routes: [(&str, MethodRouter<AppState>); 37] = [
         ("/", get(pages::home)),
         ("/healthz", get(health::get_health)),
         ("/api/1/swagger.json", get(openapi::get_openapi)),
@@ -50,6 +50,7 @@ pub fn router(state: AppState) -> Router {
             get(reference::list_extensions),
         ),
         ("/api/1/datasets/r/{rid}", get(resources::redirect_resource)),
+        ("/api/1/datasets/suggest/", get(search::suggest_datasets)),
         (
             "/api/1/datasets/{dataset}/",
             get(datasets::get_dataset)
@@ -96,6 +97,10 @@ pub fn router(state: AppState) -> Router {
             get(organizations::list_organizations).post(organizations::create_organization),
         ),
         (
+            "/api/1/organizations/suggest/",
+            get(search::suggest_organizations),
+        ),
+        (
             "/api/1/organizations/{org}/",
             get(organizations::get_organization)
                 .put(organizations::update_organization)
@@ -125,6 +130,7 @@ pub fn router(state: AppState) -> Router {
         ),
         ("/api/1/users/{user}/", get(users::get_user)),
         // API v2
+        ("/api/2/datasets/search/", get(search::search_datasets)),
         ("/api/2/datasets/resources/{rid}/", get(v2::get_resource_v2)),
         ("/api/2/datasets/{dataset}/", get(v2::get_dataset_v2)),
         (

@@ -240,7 +240,7 @@ pub async fn dataset_page(
 #[utoipa::path(
     get, path = "/api/1/datasets/", tag = "datasets", operation_id = "list_datasets",
     params(
-        ("q" = Option<String>, Query, description = "Words that must all appear in title, acronym or description"),
+        ("q" = Option<String>, Query, description = "Words, all required: ranked by the search engine as in /api/2/datasets/search/ (then its filters, sorts and `facets` apply)"),
         ("tag" = Option<Vec<String>>, Query, description = "Tags; all must match (repeatable)"),
         ("organization" = Option<String>, Query, description = "Organization id or slug"),
         ("owner" = Option<String>, Query, description = "Owner user id or slug"),
@@ -260,6 +260,13 @@ pub async fn list_datasets(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
+    let wants_text = params.get("q").is_some_and(|q| !q.trim().is_empty());
+    if wants_text && state.app.search.is_some() {
+        return crate::api::search::list_datasets_by_search(
+            &state, &auth, &base, &params, &uri, &headers,
+        )
+        .await;
+    }
     let page = PageRequest::from_params(&params, 20)?;
     let key = format!("{base}{uri}");
     let url = format!("{base}/api/1/datasets/");

@@ -6,5 +6,6 @@ pub mod health;
 pub mod organizations;
 pub mod reference;
 pub mod resources;
+pub mod search;
 pub mod users;
 pub mod v2;

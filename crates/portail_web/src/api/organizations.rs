@@ -25,7 +25,7 @@ async fn full_view(state: &AppState, org: &Organization, base: &str) -> ApiResul
 /// List organizations (`q` matches name and acronym).
 #[utoipa::path(
     get, path = "/api/1/organizations/", tag = "organizations", operation_id = "list_organizations",
-    params(("q" = Option<String>, Query), ("sort" = Option<String>, Query, description = "name, created, last_modified, datasets, reuses, followers, views; prefix - to reverse"),
+    params(("q" = Option<String>, Query, description = "Words in the name, acronym or description, ranked by the search engine unless a sort is given"), ("sort" = Option<String>, Query, description = "name, created, last_modified, datasets, reuses, followers, views; prefix - to reverse"),
         ("page" = Option<i64>, Query), ("page_size" = Option<i64>, Query)),
     responses((status = 200, body = Page<ApiOrganization>), (status = 400, description = "Invalid parameter"))
 )]
@@ -57,7 +57,13 @@ pub async fn list_organizations(
             page: page.page,
             page_size: page.page_size,
         };
-        let (orgs, total) = repo::list(&state.app.db, &query).await?;
+        let wants_text = query.q.as_deref().is_some_and(|q| !q.trim().is_empty());
+        let (orgs, total) = match (&query.q, &state.app.search) {
+            (Some(q), Some(_)) if wants_text && query.sort.is_none() => {
+                search_organizations(&state, q, page).await?
+            }
+            _ => repo::list(&state.app.db, &query).await?,
+        };
         let mut data = Vec::with_capacity(orgs.len());
         for org in &orgs {
             data.push(full_view(&state, org, &base).await?);
@@ -71,6 +77,30 @@ pub async fn list_organizations(
         ))
     })
     .await
+}
+
+/// Organizations matching words, best first, by the search engine.
+async fn search_organizations(
+    state: &AppState,
+    q: &str,
+    page: PageRequest,
+) -> ApiResult<(Vec<Organization>, i64)> {
+    let (ids, total) = portail_app::search::search_organizations(
+        &state.app,
+        q,
+        usize::try_from(page.page).unwrap_or(1),
+        usize::try_from(page.page_size).unwrap_or(20),
+    )
+    .await?;
+    let mut by_id: std::collections::HashMap<String, Organization> =
+        repo::find_many(&state.app.db, &ids)
+            .await?
+            .into_iter()
+            .filter(|o| o.deleted_at.is_none())
+            .map(|o| (o.id.clone(), o))
+            .collect();
+    let orgs = ids.iter().filter_map(|id| by_id.remove(id)).collect();
+    Ok((orgs, i64::try_from(total).unwrap_or(i64::MAX)))
 }
 
 /// Create an organization; the caller becomes its admin.

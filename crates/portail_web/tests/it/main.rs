@@ -9,6 +9,7 @@ mod organizations;
 mod reference;
 mod resources;
 mod s3;
+mod search;
 mod site;
 mod smoke;
 mod users;

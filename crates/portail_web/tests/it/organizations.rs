@@ -89,8 +89,14 @@ async fn list_is_a_page_searchable_sortable_and_paged() {
     assert_eq!(q.body["total"], 1);
     let by_acronym = t.get("/api/1/organizations/?q=aerm", None).await;
     assert_eq!(names(&by_acronym), ["Agence de l'eau Rhin"]);
-    let all_words = t.get("/api/1/organizations/?q=de%20climat", None).await;
+    let all_words = t.get("/api/1/organizations/?q=eau%20climat", None).await;
     assert_eq!(all_words.body["total"], 0, "words are AND-ed");
+    let stop_words = t.get("/api/1/organizations/?q=de%20climat", None).await;
+    assert_eq!(
+        names(&stop_words),
+        ["Observatoire du climat"],
+        "stop words are ignored"
+    );
     let none = t.get("/api/1/organizations/?q=nowhere", None).await;
     assert_eq!(none.body["total"], 0);
     assert_eq!(none.body["data"], json!([]));

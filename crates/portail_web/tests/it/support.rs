@@ -113,7 +113,9 @@ impl TestApp {
             TempDir(path)
         });
         let storage = portail_storage::Storage::local(&dir.0.join("files")).expect("storage");
-        let app = customize(App::new(db).with_storage(storage));
+        let search =
+            std::sync::Arc::new(portail_search::SearchIndex::in_ram().expect("search index"));
+        let app = customize(App::new(db).with_storage(storage).with_search(search));
         let dir = Some(dir);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -133,6 +135,35 @@ impl TestApp {
                 .build()
                 .expect("client"),
             _dir: dir,
+        }
+    }
+
+    /// Starts a second portal process-alike on the same database, with its own search index:
+    /// two nodes sharing one database, each following the outbox.
+    pub async fn second_node(&self) -> TestApp {
+        let search =
+            std::sync::Arc::new(portail_search::SearchIndex::in_ram().expect("search index"));
+        let app = App::new(self.app.db.clone()).with_search(search);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let served = app.clone();
+        tokio::spawn(async move {
+            portail_web::run(
+                served,
+                portail_web::Settings::default(),
+                listener,
+                std::future::pending(),
+            )
+            .await
+            .expect("serve");
+        });
+        TestApp {
+            base: format!("http://{addr}"),
+            app,
+            client: self.client.clone(),
+            _dir: None,
         }
     }
 
@@ -230,6 +261,11 @@ impl TestApp {
         } else {
             format!("{}{path}", self.base)
         };
+        if method == Method::GET
+            && (path.contains("q=") || path.contains("/search/") || path.contains("/suggest/"))
+        {
+            self.wait_for_search().await;
+        }
         let mut req = self.client.request(method, url);
         if let Some(u) = user {
             req = req.header("X-API-KEY", &u.token);
@@ -239,6 +275,22 @@ impl TestApp {
         }
         let response = req.send().await.expect("send");
         Resp::read(response).await
+    }
+
+    /// Waits until the search index has applied every change written so far (the index
+    /// follows the outbox a few times a second), so that a test can search what it just wrote.
+    pub async fn wait_for_search(&self) {
+        let started = std::time::Instant::now();
+        while !portail_app::search::caught_up(&self.app)
+            .await
+            .expect("search state")
+        {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(20),
+                "the search index did not catch up within 20 s"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
     }
 
     pub async fn get(&self, path: &str, user: Option<&TestUser>) -> Resp {

@@ -1,0 +1,409 @@
+//! Full-text search of Portail on tantivy: the schema and its French/English analyzers, the
+//! documents built from datasets and organizations, queries with filters, visibility, sorts and
+//! facet counts, and title suggestions.
+//!
+//! The index is derived data: `portail_app` feeds it by following the database's `changes`
+//! outbox, and records in each commit the last change it applied, so that a restarted node
+//! resumes where it stopped and a missing, corrupt or outdated index is rebuilt from the
+//! database. Nothing here reads the database.
+
+pub mod document;
+pub mod facets;
+pub mod query;
+pub mod schema;
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::directory::MmapDirectory;
+use tantivy::query::Query;
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, Term};
+
+pub use document::{DatasetDoc, epoch_days, organization_document};
+pub use facets::{FACETS, FacetCounts};
+pub use query::{Audience, HiddenFilter, SearchQuery, Sort, SortKey};
+use schema::Fields;
+
+/// What can go wrong with the index.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index error: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("search index folder: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("search index lock poisoned")]
+    Poisoned,
+}
+
+/// Result type of this crate.
+pub type SearchResult<T> = Result<T, SearchError>;
+
+/// What the index records in each commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct IndexState {
+    /// Every change up to this outbox sequence number is in the index.
+    pub seq: i64,
+    /// The highest sequence number read (above `seq` when some numbers below it were skipped
+    /// and are still awaited).
+    #[serde(default)]
+    pub seen: i64,
+    /// The schema version the index was built with ([`schema::SCHEMA_VERSION`]).
+    pub schema: u32,
+    /// False while a rebuild from the database is under way: a rebuild interrupted by a crash
+    /// starts again.
+    pub complete: bool,
+}
+
+/// How an index folder was found at start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opened {
+    /// A complete index, up to date with the changes up to `seq`.
+    Ready(IndexState),
+    /// A new empty index (none was there, or the one there was unusable, for this reason):
+    /// it must be rebuilt from the database.
+    NeedsRebuild(String),
+}
+
+/// One page of dataset hits.
+#[derive(Debug, Clone, Default)]
+pub struct Hits {
+    /// Dataset ids, in order.
+    pub ids: Vec<String>,
+    /// How many datasets match in all.
+    pub total: usize,
+    pub facets: FacetCounts,
+}
+
+/// A title suggestion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub acronym: Option<String>,
+    pub score: f32,
+}
+
+/// The search index of a node.
+pub struct SearchIndex {
+    index: Index,
+    fields: Fields,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    /// Bumped by every commit: cached search answers are keyed by it.
+    commits: std::sync::atomic::AtomicU64,
+}
+
+/// Memory of the indexing buffer while serving: small, commits are frequent.
+pub const SERVE_WRITER_MEMORY: usize = 50_000_000;
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it when missing; an index that cannot be opened, was
+    /// built with another schema version or by an interrupted rebuild is wiped and recreated
+    /// empty ([`Opened::NeedsRebuild`]).
+    pub fn open(dir: &Path, writer_memory: usize) -> SearchResult<(SearchIndex, Opened)> {
+        std::fs::create_dir_all(dir)?;
+        match Self::open_existing(dir, writer_memory) {
+            Ok(Some((index, state)))
+                if state.schema == schema::SCHEMA_VERSION && state.complete =>
+            {
+                Ok((index, Opened::Ready(state)))
+            }
+            Ok(Some((index, state))) => {
+                let reason = if state.schema == schema::SCHEMA_VERSION {
+                    "the last rebuild did not finish".to_owned()
+                } else {
+                    format!(
+                        "it was built with schema version {} (this version uses {})",
+                        state.schema,
+                        schema::SCHEMA_VERSION
+                    )
+                };
+                drop(index);
+                Self::recreate(dir, writer_memory, reason)
+            }
+            Ok(None) => Self::recreate(dir, writer_memory, "there was no index".to_owned()),
+            Err(e) => Self::recreate(dir, writer_memory, format!("it could not be opened ({e})")),
+        }
+    }
+
+    fn open_existing(
+        dir: &Path,
+        writer_memory: usize,
+    ) -> SearchResult<Option<(SearchIndex, IndexState)>> {
+        let directory = MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
+        if !Index::exists(&directory).map_err(tantivy::TantivyError::from)? {
+            return Ok(None);
+        }
+        let index = Index::open(directory)?;
+        let (expected, _) = schema::build();
+        if index.schema() != expected {
+            let state = IndexState {
+                schema: 0,
+                ..IndexState::default()
+            };
+            return Ok(Some((Self::wrap(index, writer_memory)?, state)));
+        }
+        let state = index
+            .load_metas()?
+            .payload
+            .as_deref()
+            .and_then(|p| serde_json::from_str::<IndexState>(p).ok())
+            .unwrap_or_default();
+        Ok(Some((Self::wrap(index, writer_memory)?, state)))
+    }
+
+    fn recreate(
+        dir: &Path,
+        writer_memory: usize,
+        reason: String,
+    ) -> SearchResult<(SearchIndex, Opened)> {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                std::fs::remove_dir_all(&path)?;
+            } else {
+                std::fs::remove_file(&path)?;
+            }
+        }
+        let (schema, _) = schema::build();
+        let index = Index::create_in_dir(dir, schema)?;
+        Ok((
+            Self::wrap(index, writer_memory)?,
+            Opened::NeedsRebuild(reason),
+        ))
+    }
+
+    /// An index in memory (tests, benchmarks of the query path).
+    pub fn in_ram() -> SearchResult<SearchIndex> {
+        let (schema, _) = schema::build();
+        Self::wrap(Index::create_in_ram(schema), SERVE_WRITER_MEMORY)
+    }
+
+    fn wrap(index: Index, writer_memory: usize) -> SearchResult<SearchIndex> {
+        schema::register_analyzers(&index);
+        let (_, fields) = schema::build();
+        let threads = if writer_memory > SERVE_WRITER_MEMORY {
+            2
+        } else {
+            1
+        };
+        let writer =
+            index.writer_with_num_threads(threads, writer_memory.max(15_000_000 * threads))?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            index,
+            fields,
+            reader,
+            writer: Mutex::new(writer),
+            commits: std::sync::atomic::AtomicU64::new(0),
+        })
+    }
+
+    /// The state recorded by the last commit.
+    pub fn state(&self) -> SearchResult<IndexState> {
+        Ok(self
+            .index
+            .load_metas()?
+            .payload
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok())
+            .unwrap_or_default())
+    }
+
+    /// Adds or replaces datasets (by id). Visible to searches after the next [`commit`].
+    ///
+    /// [`commit`]: SearchIndex::commit
+    pub fn upsert_datasets(&self, docs: &[DatasetDoc<'_>]) -> SearchResult<()> {
+        let writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        for doc in docs {
+            writer.delete_term(Term::from_field_text(self.fields.id, &doc.dataset.id));
+            writer.add_document(doc.to_document(&self.fields))?;
+        }
+        Ok(())
+    }
+
+    /// Adds or replaces an organization.
+    pub fn upsert_organization(&self, org: &portail_core::model::Organization) -> SearchResult<()> {
+        let writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        writer.delete_term(Term::from_field_text(self.fields.id, &org.id));
+        writer.add_document(organization_document(&self.fields, org))?;
+        Ok(())
+    }
+
+    /// Removes a document (a purged dataset or organization).
+    pub fn delete(&self, id: &str) -> SearchResult<()> {
+        let writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        writer.delete_term(Term::from_field_text(self.fields.id, id));
+        Ok(())
+    }
+
+    /// Removes every document (start of a rebuild).
+    pub fn clear(&self) -> SearchResult<()> {
+        let writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        writer.delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Makes the pending writes durable and visible, recording `state`.
+    pub fn commit(&self, state: IndexState) -> SearchResult<()> {
+        let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        let payload = serde_json::to_string(&IndexState {
+            schema: schema::SCHEMA_VERSION,
+            ..state
+        })
+        .unwrap_or_default();
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        self.commits
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        Ok(())
+    }
+
+    /// Changes whenever what searches see changes (a count of commits).
+    pub fn generation(&self) -> u64 {
+        self.commits.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Number of documents visible to searches (datasets and organizations).
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Runs a dataset search: a page of ids, the total, and the facets asked for.
+    pub fn search(&self, query: &SearchQuery, facets: &[&'static str]) -> SearchResult<Hits> {
+        let searcher = self.reader.searcher();
+        let tantivy_query = query.to_query(&self.index, &self.fields);
+        let limit = query.page_size.max(1);
+        let offset = query.page.saturating_sub(1) * query.page_size;
+        let facet_collector = facets::FacetCollector {
+            facets: FACETS
+                .iter()
+                .filter(|(name, _)| facets.contains(name))
+                .copied()
+                .collect(),
+        };
+        let top = TopDocs::with_limit(limit).and_offset(offset);
+        let sort = query.effective_sort();
+        let order = if sort.descending {
+            Order::Desc
+        } else {
+            Order::Asc
+        };
+        let q: &dyn Query = tantivy_query.as_ref();
+        let (addresses, total, counts): (Vec<DocAddress>, usize, FacetCounts) = match sort.key {
+            SortKey::Relevance => {
+                let (total, top, counts) =
+                    searcher.search(q, &(Count, top.order_by_score(), facet_collector))?;
+                (top.into_iter().map(|(_, a)| a).collect(), total, counts)
+            }
+            SortKey::Title => {
+                let (total, top, counts) = searcher.search(
+                    q,
+                    &(
+                        Count,
+                        top.order_by_string_fast_field("title_sort", order),
+                        facet_collector,
+                    ),
+                )?;
+                (top.into_iter().map(|(_, a)| a).collect(), total, counts)
+            }
+            key => {
+                let field = match key {
+                    SortKey::Created => "created",
+                    SortKey::LastUpdate => "last_update",
+                    SortKey::Views => "views",
+                    SortKey::Downloads => "downloads",
+                    SortKey::Followers => "followers",
+                    _ => "reuses",
+                };
+                let (total, top, counts) = searcher.search(
+                    q,
+                    &(
+                        Count,
+                        top.order_by_fast_field::<i64>(field, order),
+                        facet_collector,
+                    ),
+                )?;
+                (top.into_iter().map(|(_, a)| a).collect(), total, counts)
+            }
+        };
+        Ok(Hits {
+            ids: self.ids(&searcher, &addresses)?,
+            total,
+            facets: counts,
+        })
+    }
+
+    fn ids(&self, searcher: &Searcher, addresses: &[DocAddress]) -> SearchResult<Vec<String>> {
+        let mut ids = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let doc: tantivy::TantivyDocument = searcher.doc(*address)?;
+            if let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()) {
+                ids.push(id.to_owned());
+            }
+        }
+        Ok(ids)
+    }
+
+    /// Titles of public datasets that start like `q` (the last word as a prefix), best first.
+    pub fn suggest(&self, q: &str, size: usize) -> SearchResult<Vec<Suggestion>> {
+        self.suggest_kind(q, size, document::KIND_DATASET)
+    }
+
+    /// Organization names that start like `q`.
+    pub fn suggest_organizations(&self, q: &str, size: usize) -> SearchResult<Vec<Suggestion>> {
+        self.suggest_kind(q, size, document::KIND_ORGANIZATION)
+    }
+
+    fn suggest_kind(&self, q: &str, size: usize, kind: &str) -> SearchResult<Vec<Suggestion>> {
+        let Some(query) = query::suggest_query(&self.index, &self.fields, q, kind) else {
+            return Ok(Vec::new());
+        };
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&query, &TopDocs::with_limit(size.max(1)).order_by_score())?;
+        let mut out = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let doc: tantivy::TantivyDocument = searcher.doc(address)?;
+            let text = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned)
+            };
+            out.push(Suggestion {
+                id: text(self.fields.id).unwrap_or_default(),
+                slug: text(self.fields.slug).unwrap_or_default(),
+                title: text(self.fields.title).unwrap_or_default(),
+                acronym: text(self.fields.acronym_stored),
+                score,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Organizations matching `q` (best first): a page of ids and the total.
+    pub fn search_organizations(
+        &self,
+        q: &str,
+        page: usize,
+        page_size: usize,
+    ) -> SearchResult<(Vec<String>, usize)> {
+        let searcher = self.reader.searcher();
+        let query = query::organization_query(&self.index, &self.fields, q);
+        let top = TopDocs::with_limit(page_size.max(1))
+            .and_offset(page.saturating_sub(1) * page_size)
+            .order_by_score();
+        let (total, top) = searcher.search(&query, &(Count, top))?;
+        let addresses: Vec<DocAddress> = top.into_iter().map(|(_, a)| a).collect();
+        Ok((self.ids(&searcher, &addresses)?, total))
+    }
+}

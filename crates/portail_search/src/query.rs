@@ -1,0 +1,379 @@
+//! Search requests: full text, filters, visibility, sort and page, turned into a tantivy query.
+
+use std::ops::Bound;
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhrasePrefixQuery, Query, QueryParser,
+    RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Index, Term};
+
+use crate::document::{KIND_DATASET, KIND_ORGANIZATION};
+use crate::schema::Fields;
+
+/// Who is searching: decides which hidden datasets may appear.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Audience {
+    #[default]
+    Anonymous,
+    /// A user and the organizations they belong to: they also see their own hidden datasets.
+    Member {
+        user_id: String,
+        organization_ids: Vec<String>,
+    },
+    /// Sees everything.
+    Sysadmin,
+}
+
+/// The orders a search can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    /// Best match first (the default with a query).
+    Relevance,
+    Created,
+    LastUpdate,
+    Title,
+    Views,
+    Downloads,
+    Followers,
+    Reuses,
+}
+
+/// A sort key and a direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub key: SortKey,
+    pub descending: bool,
+}
+
+impl Sort {
+    /// Parses udata's `sort` parameter (`-created`, `title`, `views`...).
+    pub fn parse(raw: &str) -> Option<Sort> {
+        let (descending, name) = match raw.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, raw),
+        };
+        let key = match name {
+            "relevance" | "score" => SortKey::Relevance,
+            "created" => SortKey::Created,
+            "last_update" | "last_modified" => SortKey::LastUpdate,
+            "title" => SortKey::Title,
+            "views" => SortKey::Views,
+            "downloads" => SortKey::Downloads,
+            "followers" => SortKey::Followers,
+            "reuses" => SortKey::Reuses,
+            _ => return None,
+        };
+        Some(Sort { key, descending })
+    }
+
+    /// The accepted names, for error messages.
+    pub const NAMES: &'static [&'static str] = &[
+        "relevance",
+        "created",
+        "last_update",
+        "title",
+        "views",
+        "downloads",
+        "followers",
+        "reuses",
+    ];
+}
+
+/// Which hidden datasets a search asks for (only shown to those who may see them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HiddenFilter {
+    /// `Some(true)`: only private ones; `Some(false)`: only public ones.
+    pub private: Option<bool>,
+    /// Only deleted ones.
+    pub deleted: bool,
+    /// Only archived ones.
+    pub archived: bool,
+}
+
+/// A dataset search: udata's `/api/2/datasets/search/` parameters, already validated.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    pub q: Option<String>,
+    /// All must match.
+    pub tags: Vec<String>,
+    pub organization_id: Option<String>,
+    pub owner_id: Option<String>,
+    pub license: Option<String>,
+    pub format: Option<String>,
+    pub format_family: Option<String>,
+    pub frequency: Option<String>,
+    pub granularity: Option<String>,
+    pub badge: Option<String>,
+    pub featured: Option<bool>,
+    /// Datasets whose temporal coverage overlaps these days (since 1970-01-01), inclusive.
+    pub temporal_coverage: Option<(i64, i64)>,
+    /// Datasets updated at or after this Unix time in microseconds (udata's `last_update_range`).
+    pub last_update_since: Option<i64>,
+    pub hidden: HiddenFilter,
+    pub sort: Option<Sort>,
+    /// 1-based.
+    pub page: usize,
+    pub page_size: usize,
+    pub audience: Audience,
+}
+
+fn term(field: Field, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    ))
+}
+
+/// Parses the free text with French and English analyzers over title, keywords and body.
+/// Every word must match somewhere (as udata does); quotes make a phrase. Syntax the parser
+/// does not understand is searched as words, never an error.
+pub fn text_query(index: &Index, f: &Fields, q: &str) -> Box<dyn Query> {
+    let boosts = [
+        (f.title_fr, 4.0),
+        (f.title_en, 4.0),
+        (f.keywords_fr, 2.0),
+        (f.keywords_en, 2.0),
+        (f.body_fr, 1.0),
+        (f.body_en, 1.0),
+    ];
+    let mut parser = QueryParser::for_index(index, boosts.iter().map(|(f, _)| *f).collect());
+    parser.set_conjunction_by_default();
+    for (field, boost) in boosts {
+        parser.set_field_boost(field, boost);
+    }
+    let (query, _errors) = parser.parse_query_lenient(q);
+    query
+}
+
+/// Keeps words and quoted phrases (what [`text_query`] expects); drops the parser's operators and field syntax, which a
+/// visitor's query ("c++", "x:y", "a^2") would otherwise trigger.
+pub fn sanitize(q: &str) -> String {
+    let mut out = String::with_capacity(q.len());
+    let mut quotes = 0;
+    for c in q.chars() {
+        if c == '"' {
+            quotes += 1;
+            out.push(c);
+        } else if c.is_alphanumeric() || c.is_whitespace() {
+            out.push(c);
+        } else {
+            out.push(' ');
+        }
+    }
+    if quotes % 2 == 1 {
+        out = out.replace('"', " ");
+    }
+    out
+}
+
+/// The visibility clause: what the audience may see, with the hidden filters applied.
+fn visibility(
+    f: &Fields,
+    audience: &Audience,
+    hidden: HiddenFilter,
+) -> Vec<(Occur, Box<dyn Query>)> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let state = |name: &str, wanted: bool| {
+        (
+            if wanted { Occur::Must } else { Occur::MustNot },
+            term(f.hidden, name),
+        )
+    };
+    clauses.push(state("deleted", hidden.deleted));
+    clauses.push(state("archived", hidden.archived));
+    if let Some(private) = hidden.private {
+        clauses.push(state("private", private));
+    }
+    let hidden_requested = hidden.deleted || hidden.archived || hidden.private == Some(true);
+    match audience {
+        Audience::Sysadmin => {}
+        Audience::Anonymous => {
+            if hidden_requested {
+                clauses.push((Occur::Must, Box::new(EmptyQuery)));
+            } else {
+                clauses.push((Occur::MustNot, term(f.hidden, "private")));
+            }
+        }
+        Audience::Member {
+            user_id,
+            organization_ids,
+        } => {
+            let mut insider: Vec<(Occur, Box<dyn Query>)> =
+                vec![(Occur::Should, term(f.owner_id, user_id))];
+            for org in organization_ids {
+                insider.push((Occur::Should, term(f.organization_id, org)));
+            }
+            if !hidden_requested {
+                let public: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, Box::new(AllQuery) as Box<dyn Query>),
+                    (Occur::MustNot, term(f.hidden, "private")),
+                ]));
+                insider.push((Occur::Should, public));
+            }
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(insider))));
+        }
+    }
+    clauses
+}
+
+fn i64_range(field: Field, from: Bound<i64>, to: Bound<i64>) -> Box<dyn Query> {
+    let map = |b: Bound<i64>| match b {
+        Bound::Included(v) => Bound::Included(Term::from_field_i64(field, v)),
+        Bound::Excluded(v) => Bound::Excluded(Term::from_field_i64(field, v)),
+        Bound::Unbounded => Bound::Unbounded,
+    };
+    Box::new(RangeQuery::new(map(from), map(to)))
+}
+
+impl SearchQuery {
+    /// The tantivy query: text, filters and visibility.
+    pub fn to_query(&self, index: &Index, f: &Fields) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, term(f.kind, KIND_DATASET))];
+        if let Some(q) = self.text() {
+            clauses.push((Occur::Must, text_query(index, f, &q)));
+        }
+        for tag in &self.tags {
+            clauses.push((Occur::Must, term(f.tags, tag)));
+        }
+        let exact = [
+            (f.organization_id, &self.organization_id),
+            (f.owner_id, &self.owner_id),
+            (f.license, &self.license),
+            (f.format, &self.format),
+            (f.format_family, &self.format_family),
+            (f.frequency, &self.frequency),
+            (f.granularity, &self.granularity),
+            (f.badges, &self.badge),
+        ];
+        for (field, value) in exact {
+            if let Some(value) = value {
+                clauses.push((Occur::Must, term(field, value)));
+            }
+        }
+        if let Some(featured) = self.featured {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(f.featured, u64::from(featured)),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        if let Some((start, end)) = self.temporal_coverage {
+            clauses.push((
+                Occur::Must,
+                i64_range(f.temporal_start, Bound::Unbounded, Bound::Included(end)),
+            ));
+            clauses.push((
+                Occur::Must,
+                i64_range(f.temporal_end, Bound::Included(start), Bound::Unbounded),
+            ));
+        }
+        if let Some(since) = self.last_update_since {
+            clauses.push((
+                Occur::Must,
+                i64_range(f.last_update, Bound::Included(since), Bound::Unbounded),
+            ));
+        }
+        clauses.extend(visibility(f, &self.audience, self.hidden));
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// The words of `q` to search, if any (operators and punctuation are dropped).
+    pub fn text(&self) -> Option<String> {
+        let text = sanitize(self.q.as_deref()?);
+        (!text.trim().is_empty()).then_some(text)
+    }
+
+    /// The effective sort: relevance with a query, newest first without.
+    pub fn effective_sort(&self) -> Sort {
+        let has_text = self.text().is_some();
+        match self.sort {
+            Some(sort) if sort.key != SortKey::Relevance || has_text => sort,
+            _ if has_text => Sort {
+                key: SortKey::Relevance,
+                descending: true,
+            },
+            _ => Sort {
+                key: SortKey::Created,
+                descending: true,
+            },
+        }
+    }
+}
+
+/// The suggestion query: the words typed so far, the last one as a prefix, on titles.
+pub fn suggest_query(index: &Index, f: &Fields, q: &str, kind: &str) -> Option<Box<dyn Query>> {
+    let mut tokenizer = index.tokenizer_for_field(f.title_words).ok()?;
+    let mut words: Vec<String> = Vec::new();
+    let mut stream = tokenizer.token_stream(q);
+    while stream.advance() {
+        words.push(stream.token().text.clone());
+    }
+    let last = words.pop()?;
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, term(f.kind, kind))];
+    for word in &words {
+        clauses.push((
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.title_words, word),
+                IndexRecordOption::WithFreqs,
+            )),
+        ));
+    }
+    let mut prefix = PhrasePrefixQuery::new(vec![Term::from_field_text(f.title_words, &last)]);
+    prefix.set_max_expansions(64);
+    clauses.push((Occur::Must, Box::new(prefix)));
+    // A whole-word match of the last word ranks above a longer word it prefixes.
+    clauses.push((
+        Occur::Should,
+        Box::new(BoostQuery::new(
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.title_words, &last),
+                IndexRecordOption::WithFreqs,
+            )),
+            2.0,
+        )),
+    ));
+    clauses.push((Occur::MustNot, term(f.hidden, "private")));
+    clauses.push((Occur::MustNot, term(f.hidden, "deleted")));
+    clauses.push((Occur::MustNot, term(f.hidden, "archived")));
+    Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// The organization search query: words in names, acronyms and descriptions.
+pub fn organization_query(index: &Index, f: &Fields, q: &str) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, term(f.kind, KIND_ORGANIZATION)),
+        (Occur::Must, text_query(index, f, &sanitize(q))),
+        (Occur::MustNot, term(f.hidden, "deleted")),
+    ]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorts_parse() {
+        assert_eq!(
+            Sort::parse("-created"),
+            Some(Sort {
+                key: SortKey::Created,
+                descending: true
+            })
+        );
+        assert_eq!(Sort::parse("title").map(|s| s.descending), Some(false));
+        assert_eq!(Sort::parse("nope"), None);
+    }
+
+    #[test]
+    fn sanitize_keeps_words_and_balanced_quotes() {
+        assert_eq!(sanitize("c++ a:b"), "c   a b");
+        assert_eq!(sanitize("\"qualité de l'air\""), "\"qualité de l air\"");
+        assert_eq!(sanitize("\"open"), " open");
+    }
+}

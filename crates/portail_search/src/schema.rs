@@ -1,0 +1,171 @@
+//! The index schema and its analyzers.
+//!
+//! Every text field is indexed twice, once with a French and once with an English analyzer, and
+//! queries look in both: a catalog mixes languages and a query does not say which it is in.
+//! Both analyzers lowercase, drop French and English stop words, fold accents ("Élections"
+//! and "elections" are one word) and stem ("résultats" and "resultat" are one word).
+
+use tantivy::Index;
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    StopWordFilter, TextAnalyzer,
+};
+
+/// Bumped whenever the schema or an analyzer changes: an index built with another version is
+/// rebuilt from the database at start.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Analyzer names registered on the index.
+pub const FRENCH: &str = "portail_fr";
+pub const ENGLISH: &str = "portail_en";
+/// Lowercased and folded, not stemmed: for prefix matching (suggestions).
+pub const FOLDED: &str = "portail_folded";
+
+/// The fields of the index, resolved once.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// `dataset` or `organization`.
+    pub kind: Field,
+    pub id: Field,
+    pub slug: Field,
+    /// Stored for suggestions.
+    pub title: Field,
+    pub acronym_stored: Field,
+    pub title_fr: Field,
+    pub title_en: Field,
+    pub title_words: Field,
+    /// Acronym, tags and the organization's name.
+    pub keywords_fr: Field,
+    pub keywords_en: Field,
+    /// Description, resource titles and formats.
+    pub body_fr: Field,
+    pub body_en: Field,
+    pub organization_id: Field,
+    pub owner_id: Field,
+    pub tags: Field,
+    pub license: Field,
+    pub format: Field,
+    pub format_family: Field,
+    pub frequency: Field,
+    pub granularity: Field,
+    pub badges: Field,
+    pub featured: Field,
+    /// `private`, `deleted`, `archived`: what hides a dataset.
+    pub hidden: Field,
+    pub created: Field,
+    pub last_update: Field,
+    pub title_sort: Field,
+    pub views: Field,
+    pub downloads: Field,
+    pub followers: Field,
+    pub reuses: Field,
+    /// Days since 1970-01-01.
+    pub temporal_start: Field,
+    pub temporal_end: Field,
+}
+
+fn text(analyzer: &str, stored: bool) -> TextOptions {
+    let options = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analyzer)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    if stored {
+        options.set_stored()
+    } else {
+        options
+    }
+}
+
+/// Builds the schema and its field handles.
+pub fn build() -> (Schema, Fields) {
+    let mut s = Schema::builder();
+    let keyword = STRING | FAST;
+    let fields = Fields {
+        kind: s.add_text_field("kind", STRING),
+        id: s.add_text_field("id", STRING | STORED),
+        slug: s.add_text_field("slug", STORED),
+        title: s.add_text_field("title", STORED),
+        acronym_stored: s.add_text_field("acronym", STORED),
+        title_fr: s.add_text_field("title_fr", text(FRENCH, false)),
+        title_en: s.add_text_field("title_en", text(ENGLISH, false)),
+        title_words: s.add_text_field("title_words", text(FOLDED, false)),
+        keywords_fr: s.add_text_field("keywords_fr", text(FRENCH, false)),
+        keywords_en: s.add_text_field("keywords_en", text(ENGLISH, false)),
+        body_fr: s.add_text_field("body_fr", text(FRENCH, false)),
+        body_en: s.add_text_field("body_en", text(ENGLISH, false)),
+        organization_id: s.add_text_field("organization_id", keyword.clone()),
+        owner_id: s.add_text_field("owner_id", keyword.clone()),
+        tags: s.add_text_field("tags", keyword.clone()),
+        license: s.add_text_field("license", keyword.clone()),
+        format: s.add_text_field("format", keyword.clone()),
+        format_family: s.add_text_field("format_family", keyword.clone()),
+        frequency: s.add_text_field("frequency", keyword.clone()),
+        granularity: s.add_text_field("granularity", keyword.clone()),
+        badges: s.add_text_field("badges", keyword.clone()),
+        featured: s.add_u64_field("featured", INDEXED | FAST),
+        hidden: s.add_text_field("hidden", STRING),
+        created: s.add_i64_field("created", INDEXED | FAST),
+        last_update: s.add_i64_field("last_update", INDEXED | FAST),
+        title_sort: s.add_text_field("title_sort", STRING | FAST),
+        views: s.add_i64_field("views", FAST),
+        downloads: s.add_i64_field("downloads", FAST),
+        followers: s.add_i64_field("followers", FAST),
+        reuses: s.add_i64_field("reuses", FAST),
+        temporal_start: s.add_i64_field("temporal_start", INDEXED | FAST),
+        temporal_end: s.add_i64_field("temporal_end", INDEXED | FAST),
+    };
+    (s.build(), fields)
+}
+
+/// French and English stop words, lowercased (the filter runs before accents are folded).
+fn stop_words() -> StopWordFilter {
+    StopWordFilter::remove(STOP_WORDS.iter().map(|w| (*w).to_owned()))
+}
+
+/// Stop words of both languages. Short and conservative: words that carry meaning in a
+/// dataset title ("plus", "sans", "non") are kept.
+const STOP_WORDS: &[&str] = &[
+    // French
+    "au", "aux", "avec", "ce", "ces", "d", "dans", "de", "des", "du", "elle", "en", "et", "eux",
+    "il", "je", "l", "la", "le", "les", "leur", "lui", "ma", "mais", "me", "mes", "moi", "mon",
+    "ne", "nos", "notre", "nous", "on", "ou", "par", "pas", "pour", "qu", "que", "qui", "sa", "se",
+    "ses", "son", "sur", "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "vos", "votre",
+    "vous", "c", "j", "m", "n", "s", "t", "y", "à", "est", "sont", // English
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
+    "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this",
+    "to", "was", "will", "with",
+];
+
+/// Registers the analyzers on an index.
+pub fn register_analyzers(index: &Index) {
+    let tokenizers = index.tokenizers();
+    for (name, language) in [(FRENCH, Language::French), (ENGLISH, Language::English)] {
+        tokenizers.register(
+            name,
+            TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(60))
+                .filter(LowerCaser)
+                .filter(stop_words())
+                .filter(AsciiFoldingFilter)
+                .filter(Stemmer::new(language))
+                .build(),
+        );
+    }
+    tokenizers.register(
+        FOLDED,
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(60))
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .build(),
+    );
+}
+
+/// Lowercases and folds a text the way [`FOLDED`] does, for sort keys and prefixes.
+pub fn fold(text: &str) -> String {
+    deunicode::deunicode(text).to_lowercase()
+}

@@ -1,0 +1,573 @@
+//! The engine on a small in-memory catalog: relevance, stemming and accents in both languages,
+//! phrases, every filter and facet, sorts, visibility, suggestions and the index state.
+
+// Helpers outside #[test] functions unwrap too: a failure there is a test failure.
+#![allow(clippy::unwrap_used)]
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use portail_core::model::{
+    Dataset, DatasetMetrics, Filetype, Organization, Publisher, Resource, Spatial, TemporalCoverage,
+};
+use portail_search::{
+    Audience, DatasetDoc, HiddenFilter, IndexState, Opened, SearchIndex, SearchQuery, Sort,
+    epoch_days,
+};
+
+fn at(days: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::days(days)
+}
+
+fn dataset(id: &str, title: &str, description: &str) -> Dataset {
+    Dataset {
+        id: id.into(),
+        slug: id.into(),
+        title: title.into(),
+        acronym: None,
+        description: description.into(),
+        description_short: None,
+        license: "notspecified".into(),
+        frequency: "unknown".into(),
+        frequency_date: None,
+        tags: vec![],
+        temporal_coverage: None,
+        spatial: None,
+        private: false,
+        featured: false,
+        archived_at: None,
+        deleted_at: None,
+        publisher: Publisher::Organization("org-a".into()),
+        extras: Default::default(),
+        harvest: None,
+        created_at_internal: at(0),
+        last_modified_internal: at(0),
+        metrics: DatasetMetrics::default(),
+        version: 1,
+        resources: vec![],
+    }
+}
+
+fn resource(dataset: &str, title: &str, format: &str) -> Resource {
+    Resource {
+        id: format!("{dataset}-{format}"),
+        dataset_id: dataset.into(),
+        position: 0,
+        title: title.into(),
+        description: None,
+        filetype: Filetype::Remote,
+        kind: "main".into(),
+        url: "https://example.org/x".into(),
+        format: Some(format.into()),
+        mime: None,
+        filesize: None,
+        checksum: None,
+        extras: Default::default(),
+        harvest: None,
+        fs_filename: None,
+        downloads: 0,
+        created_at_internal: at(0),
+        last_modified_internal: at(0),
+    }
+}
+
+fn index_all(index: &SearchIndex, datasets: &[Dataset]) {
+    let docs: Vec<DatasetDoc> = datasets
+        .iter()
+        .map(|d| DatasetDoc {
+            dataset: d,
+            organization_name: match &d.publisher {
+                Publisher::Organization(id) if id == "org-a" => Some("Métropole de Valbourg"),
+                Publisher::Organization(_) => Some("Agence nationale"),
+                Publisher::User(_) => None,
+            },
+            facts: None,
+        })
+        .collect();
+    index.upsert_datasets(&docs).unwrap();
+    index
+        .commit(IndexState {
+            seq: 1,
+            seen: 0,
+            schema: 0,
+            complete: true,
+        })
+        .unwrap();
+}
+
+fn search(index: &SearchIndex, query: SearchQuery) -> Vec<String> {
+    index
+        .search(
+            &SearchQuery {
+                page: 1,
+                page_size: 50,
+                ..query
+            },
+            &[],
+        )
+        .unwrap()
+        .ids
+}
+
+fn q(text: &str) -> SearchQuery {
+    SearchQuery {
+        q: Some(text.into()),
+        ..SearchQuery::default()
+    }
+}
+
+fn catalog() -> Vec<Dataset> {
+    let mut elections = dataset(
+        "elections",
+        "Élections municipales : résultats par bureau de vote",
+        "Les résultats détaillés du scrutin.",
+    );
+    elections.tags = vec!["elections".into(), "politique".into()];
+    elections.resources = vec![resource("elections", "Résultats 2020", "csv")];
+    elections.license = "fr-lo".into();
+    elections.frequency = "punctual".into();
+    elections.metrics.views = 10;
+    elections.created_at_internal = at(5);
+    let mut trees = dataset(
+        "trees",
+        "Street trees inventory",
+        "Every tree planted along the streets, with species and height.",
+    );
+    trees.tags = vec!["environment".into(), "trees".into()];
+    trees.resources = vec![
+        resource("trees", "Trees as GeoJSON", "geojson"),
+        resource("trees", "Trees table", "csv"),
+    ];
+    trees.license = "odc-odbl".into();
+    trees.frequency = "annual".into();
+    trees.spatial = Some(Spatial {
+        granularity: Some("fr:commune".into()),
+        zones: vec![],
+    });
+    trees.temporal_coverage = Some(TemporalCoverage {
+        start: NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(),
+        end: Some(NaiveDate::from_ymd_opt(2020, 12, 31).unwrap()),
+    });
+    trees.metrics.views = 100;
+    trees.metrics.followers = 3;
+    trees.created_at_internal = at(10);
+    trees.featured = true;
+    trees.publisher = Publisher::Organization("org-b".into());
+    let mut mention = dataset(
+        "mention",
+        "Budget primitif",
+        "Le budget, voté après les élections et leurs résultats.",
+    );
+    mention.created_at_internal = at(1);
+    mention.resources = vec![resource("mention", "Budget", "pdf")];
+    let mut private = dataset("private", "Élections internes", "Brouillon.");
+    private.private = true;
+    private.publisher = Publisher::User("alice".into());
+    let mut deleted = dataset("deleted", "Élections supprimées", "Supprimé.");
+    deleted.deleted_at = Some(at(3));
+    let mut archived = dataset("archived", "Élections archivées", "Archivé.");
+    archived.archived_at = Some(at(3));
+    vec![elections, trees, mention, private, deleted, archived]
+}
+
+fn loaded() -> SearchIndex {
+    let index = SearchIndex::in_ram().unwrap();
+    index_all(&index, &catalog());
+    index
+}
+
+#[test]
+fn accents_and_french_stemming_match() {
+    let index = loaded();
+    let hits = search(&index, q("election resultat"));
+    assert_eq!(hits, vec!["elections", "mention"]);
+}
+
+#[test]
+fn title_match_outranks_description_match() {
+    let index = loaded();
+    let hits = search(&index, q("élections"));
+    assert_eq!(hits.first().map(String::as_str), Some("elections"));
+    assert!(hits.contains(&"mention".to_owned()));
+}
+
+#[test]
+fn english_stemming_matches() {
+    let index = loaded();
+    assert_eq!(search(&index, q("tree")), vec!["trees"]);
+    assert_eq!(search(&index, q("planting street")), vec!["trees"]);
+    assert_eq!(search(&index, q("species heights")), vec!["trees"]);
+}
+
+#[test]
+fn quotes_make_a_phrase() {
+    let index = loaded();
+    assert_eq!(search(&index, q("\"bureau de vote\"")), vec!["elections"]);
+    assert!(search(&index, q("\"vote bureau\"")).is_empty());
+}
+
+#[test]
+fn every_word_must_match_somewhere() {
+    let index = loaded();
+    assert!(search(&index, q("élections arbres")).is_empty());
+    // The organization name, the tags and the resource formats are searchable too.
+    assert_eq!(search(&index, q("valbourg budget")), vec!["mention"]);
+    assert_eq!(search(&index, q("geojson")), vec!["trees"]);
+    assert_eq!(search(&index, q("politique")), vec!["elections"]);
+}
+
+#[test]
+fn operator_syntax_is_searched_as_words() {
+    let index = loaded();
+    assert_eq!(search(&index, q("trees:inventory")), vec!["trees"]);
+    assert_eq!(search(&index, q("\"street trees")), vec!["trees"]);
+    assert!(search(&index, q("+-~^*()")).len() >= 3);
+}
+
+#[test]
+fn filters() {
+    let index = loaded();
+    let all = |query: SearchQuery| {
+        let mut ids = search(&index, query);
+        ids.sort();
+        ids
+    };
+    assert_eq!(
+        all(SearchQuery {
+            tags: vec!["trees".into()],
+            ..Default::default()
+        }),
+        ["trees"]
+    );
+    assert_eq!(
+        all(SearchQuery {
+            tags: vec!["trees".into(), "elections".into()],
+            ..Default::default()
+        }),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        all(SearchQuery {
+            organization_id: Some("org-b".into()),
+            ..Default::default()
+        }),
+        ["trees"]
+    );
+    assert_eq!(
+        all(SearchQuery {
+            license: Some("fr-lo".into()),
+            ..Default::default()
+        }),
+        ["elections"]
+    );
+    assert_eq!(
+        all(SearchQuery {
+            format: Some("csv".into()),
+            ..Default::default()
+        }),
+        ["elections", "trees"]
+    );
+    assert_eq!(
+        all(SearchQuery {
+            format_family: Some("documents".into()),
+            ..Default::default()
+        }),
+        ["mention"]
+    );
+    assert_eq!(
+        all(SearchQuery {
+            frequency: Some("annual".into()),
+            ..Default::default()
+        }),
+        ["trees"]
+    );
+    assert_eq!(
+        all(SearchQuery {
+            granularity: Some("fr:commune".into()),
+            ..Default::default()
+        }),
+        ["trees"]
+    );
+    assert_eq!(
+        all(SearchQuery {
+            featured: Some(true),
+            ..Default::default()
+        }),
+        ["trees"]
+    );
+    let day = |y, m, d| epoch_days(NaiveDate::from_ymd_opt(y, m, d).unwrap());
+    assert_eq!(
+        all(SearchQuery {
+            temporal_coverage: Some((day(2020, 6, 1), day(2021, 1, 1))),
+            ..Default::default()
+        }),
+        ["trees"]
+    );
+    assert!(
+        all(SearchQuery {
+            temporal_coverage: Some((day(2021, 1, 1), day(2022, 1, 1))),
+            ..Default::default()
+        })
+        .is_empty()
+    );
+    assert_eq!(
+        all(SearchQuery {
+            last_update_since: Some(at(4).timestamp_micros()),
+            ..Default::default()
+        }),
+        Vec::<String>::new(),
+        "last_update is the resources' modification date, all at day 0"
+    );
+    assert_eq!(
+        all(SearchQuery {
+            last_update_since: Some(at(0).timestamp_micros()),
+            ..Default::default()
+        }),
+        ["elections", "mention", "trees"]
+    );
+}
+
+#[test]
+fn facets_count_the_matching_datasets() {
+    let index = loaded();
+    let hits = index
+        .search(
+            &SearchQuery {
+                page: 1,
+                page_size: 1,
+                ..Default::default()
+            },
+            &["organization", "tags", "format", "format_family", "license"],
+        )
+        .unwrap();
+    assert_eq!(hits.total, 3);
+    assert_eq!(hits.ids.len(), 1);
+    assert_eq!(
+        hits.facets["organization"],
+        vec![("org-a".to_owned(), 2), ("org-b".to_owned(), 1)]
+    );
+    assert_eq!(
+        hits.facets["format"],
+        vec![
+            ("csv".to_owned(), 2),
+            ("geojson".to_owned(), 1),
+            ("pdf".to_owned(), 1)
+        ]
+    );
+    assert_eq!(hits.facets["format_family"][0], ("tabular".to_owned(), 2));
+    assert_eq!(hits.facets["tags"].len(), 4);
+    assert!(!hits.facets.contains_key("frequency"));
+}
+
+#[test]
+fn sorts() {
+    let index = loaded();
+    let sorted = |raw: &str| {
+        search(
+            &index,
+            SearchQuery {
+                sort: Sort::parse(raw),
+                ..Default::default()
+            },
+        )
+    };
+    assert_eq!(sorted("-created"), ["trees", "elections", "mention"]);
+    assert_eq!(sorted("created"), ["mention", "elections", "trees"]);
+    assert_eq!(sorted("title"), ["mention", "elections", "trees"]);
+    assert_eq!(sorted("-views")[..2], ["trees", "elections"]);
+    assert_eq!(sorted("-followers")[0], "trees");
+    // Without a query the default is newest first, even when relevance is asked.
+    assert_eq!(sorted("relevance"), ["trees", "elections", "mention"]);
+}
+
+#[test]
+fn paging() {
+    let index = loaded();
+    let page = |page| {
+        index
+            .search(
+                &SearchQuery {
+                    page,
+                    page_size: 2,
+                    sort: Sort::parse("-created"),
+                    ..Default::default()
+                },
+                &[],
+            )
+            .unwrap()
+    };
+    assert_eq!(page(1).ids, ["trees", "elections"]);
+    assert_eq!(page(2).ids, ["mention"]);
+    assert!(page(3).ids.is_empty());
+    assert_eq!(page(3).total, 3);
+}
+
+#[test]
+fn hidden_datasets_only_for_those_who_may_see_them() {
+    let index = loaded();
+    let with = |audience: Audience, hidden: HiddenFilter| {
+        let mut ids = search(
+            &index,
+            SearchQuery {
+                q: Some("élections".into()),
+                audience,
+                hidden,
+                ..Default::default()
+            },
+        );
+        ids.sort();
+        ids
+    };
+    let none = HiddenFilter::default();
+    assert_eq!(with(Audience::Anonymous, none), ["elections", "mention"]);
+    let alice = Audience::Member {
+        user_id: "alice".into(),
+        organization_ids: vec![],
+    };
+    let bob = Audience::Member {
+        user_id: "bob".into(),
+        organization_ids: vec![],
+    };
+    assert_eq!(
+        with(alice.clone(), none),
+        ["elections", "mention", "private"]
+    );
+    assert_eq!(with(bob.clone(), none), ["elections", "mention"]);
+    let private = HiddenFilter {
+        private: Some(true),
+        ..none
+    };
+    assert_eq!(with(alice, private), ["private"]);
+    assert!(with(bob, private).is_empty());
+    assert!(with(Audience::Anonymous, private).is_empty());
+    let member = Audience::Member {
+        user_id: "bob".into(),
+        organization_ids: vec!["org-a".into()],
+    };
+    let deleted = HiddenFilter {
+        deleted: true,
+        ..none
+    };
+    let archived = HiddenFilter {
+        archived: true,
+        ..none
+    };
+    assert_eq!(with(member.clone(), deleted), ["deleted"]);
+    assert_eq!(with(member, archived), ["archived"]);
+    assert!(with(Audience::Anonymous, deleted).is_empty());
+    assert_eq!(
+        with(Audience::Sysadmin, none),
+        ["elections", "mention", "private"]
+    );
+}
+
+#[test]
+fn suggestions_complete_the_last_word_on_public_titles() {
+    let index = loaded();
+    let titles = |q: &str| {
+        index
+            .suggest(q, 5)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(titles("elec"), ["elections"]);
+    assert_eq!(titles("Élections mun"), ["elections"]);
+    assert_eq!(titles("street tr"), ["trees"]);
+    assert!(titles("zzz").is_empty());
+    assert!(titles("").is_empty());
+    let first = index.suggest("budg", 1).unwrap();
+    assert_eq!(first[0].slug, "mention");
+    assert_eq!(first[0].title, "Budget primitif");
+}
+
+#[test]
+fn organizations_are_searchable_apart_from_datasets() {
+    let index = loaded();
+    let org = Organization {
+        id: "org-a".into(),
+        name: "Métropole de Valbourg".into(),
+        acronym: Some("MV".into()),
+        slug: "metropole-de-valbourg".into(),
+        description: "La métropole publie ses données.".into(),
+        url: None,
+        image_url: None,
+        business_number_id: None,
+        extras: Default::default(),
+        created_at: at(0),
+        last_modified: at(0),
+        deleted_at: None,
+    };
+    index.upsert_organization(&org).unwrap();
+    index.commit(IndexState::default()).unwrap();
+    assert_eq!(
+        index.search_organizations("metropole", 1, 10).unwrap(),
+        (vec!["org-a".to_owned()], 1)
+    );
+    assert_eq!(
+        index.suggest_organizations("valb", 3).unwrap()[0].id,
+        "org-a"
+    );
+    // Dataset searches never return organizations.
+    assert_eq!(search(&index, q("métropole")), vec!["mention", "elections"]);
+}
+
+#[test]
+fn replacing_and_deleting() {
+    let index = loaded();
+    let mut renamed = catalog().remove(0);
+    renamed.title = "Résultats électoraux".into();
+    index_all(&index, &[renamed]);
+    assert_eq!(search(&index, q("électoraux")), vec!["elections"]);
+    assert!(!search(&index, q("municipales")).contains(&"elections".to_owned()));
+    index.delete("elections").unwrap();
+    index.commit(IndexState::default()).unwrap();
+    assert!(search(&index, q("électoraux")).is_empty());
+}
+
+#[test]
+fn the_state_survives_a_reopen_and_a_bad_index_is_recreated() {
+    let dir = std::env::temp_dir().join(format!("portail-search-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    {
+        let (index, opened) = SearchIndex::open(&dir, 20_000_000).unwrap();
+        assert!(matches!(opened, Opened::NeedsRebuild(_)));
+        index_all(&index, &catalog());
+        index
+            .commit(IndexState {
+                seq: 42,
+                seen: 0,
+                schema: 0,
+                complete: true,
+            })
+            .unwrap();
+    }
+    {
+        let (index, opened) = SearchIndex::open(&dir, 20_000_000).unwrap();
+        match opened {
+            Opened::Ready(state) => assert_eq!(state.seq, 42),
+            other => panic!("expected a ready index, got {other:?}"),
+        }
+        assert_eq!(search(&index, q("tree")), vec!["trees"]);
+        // An interrupted rebuild is noticed at the next start.
+        index
+            .commit(IndexState {
+                seq: 43,
+                seen: 0,
+                schema: 0,
+                complete: false,
+            })
+            .unwrap();
+    }
+    {
+        let (index, opened) = SearchIndex::open(&dir, 20_000_000).unwrap();
+        assert!(matches!(opened, Opened::NeedsRebuild(ref r) if r.contains("did not finish")));
+        assert_eq!(index.num_docs(), 0);
+    }
+    // Garbage in place of the index files.
+    std::fs::write(dir.join("meta.json"), b"{not json").unwrap();
+    let (index, opened) = SearchIndex::open(&dir, 20_000_000).unwrap();
+    assert!(matches!(opened, Opened::NeedsRebuild(ref r) if r.contains("could not be opened")));
+    assert_eq!(index.num_docs(), 0);
+    drop(index);
+    let _ = std::fs::remove_dir_all(&dir);
+}
