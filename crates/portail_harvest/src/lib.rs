@@ -1,0 +1,2 @@
+//! Readers for remote catalogs.
+pub mod outbound;
