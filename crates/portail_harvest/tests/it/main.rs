@@ -1,0 +1,8 @@
+//! Integration tests of portail_harvest: every reader against real loopback servers.
+
+mod ckan;
+mod config;
+mod conformance;
+mod ods;
+mod outbound;
+mod support;
