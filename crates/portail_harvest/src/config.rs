@@ -255,10 +255,15 @@ impl SourceConfig {
     /// Reads udata's `config` object (`{"filters": [...], "features": {...},
     /// "extra_configs": [{"key", "value"}]}`), refusing filters and extra configs the backend
     /// does not declare.
-    pub fn from_udata(url: &str, backend: &str, config: &Value) -> Result<SourceConfig, ConfigError> {
-        let backend =
-            Backend::parse(backend).ok_or_else(|| ConfigError(format!("unknown backend \"{backend}\"")))?;
-        let url = Url::parse(url.trim()).map_err(|e| ConfigError(format!("invalid URL \"{url}\": {e}")))?;
+    pub fn from_udata(
+        url: &str,
+        backend: &str,
+        config: &Value,
+    ) -> Result<SourceConfig, ConfigError> {
+        let backend = Backend::parse(backend)
+            .ok_or_else(|| ConfigError(format!("unknown backend \"{backend}\"")))?;
+        let url = Url::parse(url.trim())
+            .map_err(|e| ConfigError(format!("invalid URL \"{url}\": {e}")))?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(ConfigError(format!("the URL must be http or https: {url}")));
         }
@@ -315,8 +320,11 @@ impl SourceConfig {
             other => other.to_string(),
         };
         let number = |what: &str| {
-            text.parse::<u64>()
-                .map_err(|_| ConfigError(format!("{what} must be a positive whole number, not \"{text}\"")))
+            text.parse::<u64>().map_err(|_| {
+                ConfigError(format!(
+                    "{what} must be a positive whole number, not \"{text}\""
+                ))
+            })
         };
         match key {
             "apikey" => self.api_key = Some(text.clone()).filter(|k| !k.is_empty()),

@@ -12,7 +12,11 @@ pub(crate) fn parse_datetime(text: &str) -> Option<DateTime<Utc>> {
     if let Ok(at) = DateTime::parse_from_rfc3339(text) {
         return Some(at.with_timezone(&Utc));
     }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ] {
         if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
             return Some(naive.and_utc());
         }
@@ -87,10 +91,22 @@ mod tests {
 
     #[test]
     fn period_bounds() {
-        assert_eq!(parse_date_bound("2011", false), NaiveDate::from_ymd_opt(2011, 1, 1));
-        assert_eq!(parse_date_bound("2011", true), NaiveDate::from_ymd_opt(2011, 12, 31));
-        assert_eq!(parse_date_bound("2024-02", true), NaiveDate::from_ymd_opt(2024, 2, 29));
-        assert_eq!(parse_date_bound("2011-09-19T10:00:00", true), NaiveDate::from_ymd_opt(2011, 9, 19));
+        assert_eq!(
+            parse_date_bound("2011", false),
+            NaiveDate::from_ymd_opt(2011, 1, 1)
+        );
+        assert_eq!(
+            parse_date_bound("2011", true),
+            NaiveDate::from_ymd_opt(2011, 12, 31)
+        );
+        assert_eq!(
+            parse_date_bound("2024-02", true),
+            NaiveDate::from_ymd_opt(2024, 2, 29)
+        );
+        assert_eq!(
+            parse_date_bound("2011-09-19T10:00:00", true),
+            NaiveDate::from_ymd_opt(2011, 9, 19)
+        );
         assert_eq!(parse_date_bound("2011-13", true), None);
     }
 }

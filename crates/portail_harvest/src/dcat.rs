@@ -31,7 +31,8 @@ impl DcatReader {
         _now: DateTime<Utc>,
     ) -> Result<Option<Vec<RemoteRecord>>, HarvestError> {
         Err(HarvestError::NotAvailable(
-            "the DCAT backend is not available in this build (it needs the portail_dcat crate)".to_owned(),
+            "the DCAT backend is not available in this build (it needs the portail_dcat crate)"
+                .to_owned(),
         ))
     }
 }

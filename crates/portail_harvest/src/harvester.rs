@@ -144,12 +144,10 @@ impl<F: Fetch> Harvester<F> {
         let repeats_fail = matches!(self.reader, Reader::Dcat(_));
         let mut kept = Vec::with_capacity(page.len());
         for record in page {
-            if let Some(max) = self.config.max_items {
-                if self.emitted >= max {
-                    self.max_items_reached = true;
-                    self.finished = true;
-                    break;
-                }
+            if self.config.max_items.is_some_and(|max| self.emitted >= max) {
+                self.max_items_reached = true;
+                self.finished = true;
+                break;
             }
             let record = match record.remote_id() {
                 Some(id) if !self.seen.insert(id.to_owned()) => {
@@ -158,7 +156,9 @@ impl<F: Fetch> Harvester<F> {
                     }
                     RemoteRecord::Failed(RecordError {
                         remote_id: Some(id.to_owned()),
-                        message: format!("the identifier \"{id}\" appears more than once in the remote catalog"),
+                        message: format!(
+                            "the identifier \"{id}\" appears more than once in the remote catalog"
+                        ),
                     })
                 }
                 _ => record,

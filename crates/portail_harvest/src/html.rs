@@ -38,9 +38,29 @@ const SKIPPED: &[&str] = &[
 ];
 
 const BLOCKS: &[&str] = &[
-    "p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "blockquote",
-    "table", "thead", "tbody", "tfoot", "figure", "figcaption", "dl", "address", "center",
-    "form", "fieldset", "details", "summary",
+    "p",
+    "div",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "main",
+    "aside",
+    "nav",
+    "blockquote",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "figure",
+    "figcaption",
+    "dl",
+    "address",
+    "center",
+    "form",
+    "fieldset",
+    "details",
+    "summary",
 ];
 
 #[derive(Default)]
@@ -113,7 +133,11 @@ impl Writer {
         if self.out.is_empty() || self.out.ends_with("\n\n") {
             return;
         }
-        self.out.push_str(if self.out.ends_with('\n') { "\n" } else { "\n\n" });
+        self.out.push_str(if self.out.ends_with('\n') {
+            "\n"
+        } else {
+            "\n\n"
+        });
     }
 
     fn trim_trailing_spaces(&mut self) {
@@ -217,7 +241,8 @@ impl Writer {
             ("a", false) => {
                 if let Some(Some(href)) = self.links.pop() {
                     self.out.push_str("](");
-                    self.out.push_str(&href.replace(' ', "%20").replace(')', "%29"));
+                    self.out
+                        .push_str(&href.replace(' ', "%20").replace(')', "%29"));
                     self.out.push(')');
                 }
             }
@@ -238,7 +263,12 @@ impl Writer {
             .bytes()
             .take(32)
             .position(|b| b == b';')
-            .filter(|&end| end > 0 && rest.as_bytes()[..end].iter().all(|b| b.is_ascii_alphanumeric() || *b == b'#'));
+            .filter(|&end| {
+                end > 0
+                    && rest.as_bytes()[..end]
+                        .iter()
+                        .all(|b| b.is_ascii_alphanumeric() || *b == b'#')
+            });
         let decoded = end.and_then(|end| decode_entity(&rest[..end]).map(|c| (c, end)));
         match decoded {
             Some((c, end)) => {
@@ -341,7 +371,9 @@ fn skip_element(input: &str, from: usize, name: &str) -> usize {
     match found {
         Some(pos) => {
             let after = from + pos;
-            input[after..].find('>').map_or(input.len(), |gt| after + gt + 1)
+            input[after..]
+                .find('>')
+                .map_or(input.len(), |gt| after + gt + 1)
         }
         None => input.len(),
     }
@@ -386,7 +418,8 @@ fn attribute(attributes: &str, name: &str) -> Option<String> {
             i += 1;
         }
         let key_start = i;
-        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !matches!(bytes[i], b'=' | b'/') {
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !matches!(bytes[i], b'=' | b'/')
+        {
             i += 1;
         }
         let key = &attributes[key_start..i];
@@ -402,7 +435,9 @@ fn attribute(attributes: &str, name: &str) -> Option<String> {
             match bytes.get(i) {
                 Some(&q @ (b'"' | b'\'')) => {
                     let start = i + 1;
-                    let end = attributes[start..].find(q as char).map_or(attributes.len(), |e| start + e);
+                    let end = attributes[start..]
+                        .find(q as char)
+                        .map_or(attributes.len(), |e| start + e);
                     value = Some(&attributes[start..end]);
                     i = (end + 1).min(attributes.len());
                 }
@@ -456,7 +491,8 @@ fn decode_entities(text: &str) -> String {
 fn is_safe_link(href: &str) -> bool {
     let href = href.trim();
     let lower = href.to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:") {
+    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
+    {
         return true;
     }
     !href.is_empty() && !href.contains(':') && !href.starts_with("//")
@@ -556,7 +592,8 @@ mod tests {
 
     #[test]
     fn lists_headings_and_breaks() {
-        let html = "<h2>Contenu</h2><ul><li>un</li><li>deux</li></ul><ol><li>a</li><li>b</li></ol>x<br>y";
+        let html =
+            "<h2>Contenu</h2><ul><li>un</li><li>deux</li></ul><ol><li>a</li><li>b</li></ol>x<br>y";
         assert_eq!(
             html_to_markdown(html),
             "## Contenu\n\n- un\n- deux\n\n1. a\n2. b\n\nx\ny"

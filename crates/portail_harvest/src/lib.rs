@@ -21,7 +21,9 @@ pub mod outbound;
 
 pub use config::{Backend, BackendInfo, ConfigError, Filter, FilterType, SourceConfig, backends};
 pub use harvester::{HarvestError, Harvester};
-pub use outbound::{Fetch, FetchRequest, FetchResponse, HttpFetcher, OutboundConfig, OutboundError, OutboundPolicy};
+pub use outbound::{
+    Fetch, FetchRequest, FetchResponse, HttpFetcher, OutboundConfig, OutboundError, OutboundPolicy,
+};
 
 /// The site root of a source URL: what comes before `/api/` (users paste API URLs as often
 /// as the portal's address), without query, fragment or trailing `/`.
@@ -29,8 +31,12 @@ pub(crate) fn site_root(url: &url::Url) -> String {
     let base = url.as_str().split(['?', '#']).next().unwrap_or_default();
     let base = match base.find("/api/") {
         // Keep `https://host` even when the URL is `https://host/api/...`.
-        Some(pos) if pos > url.origin().ascii_serialization().len().saturating_sub(1) => &base[..pos],
+        Some(pos) if pos > url.origin().ascii_serialization().len().saturating_sub(1) => {
+            &base[..pos]
+        }
         _ => base,
     };
-    base.trim_end_matches('/').trim_end_matches("/api").to_owned()
+    base.trim_end_matches('/')
+        .trim_end_matches("/api")
+        .to_owned()
 }

@@ -8,9 +8,9 @@ use portail_core::model::{Extras, TemporalCoverage};
 use portail_core::tags::normalize_tags_lenient;
 use serde_json::{Map, Value};
 
-use crate::json::kind_of;
 use crate::dates::{not_future, parse_date_bound, parse_datetime};
 use crate::html::html_to_markdown;
+use crate::json::kind_of;
 
 /// Resource types harvested. `null` or absent counts as `file`; `dkan` and `metadata` are
 /// DKAN's.
@@ -41,7 +41,10 @@ const MAPPED_EXTRAS: &[&str] = &[
 /// dates. Never panics: whatever does not fit becomes a `Failed` record.
 pub fn map_package(package: &Value, root: &str, now: DateTime<Utc>) -> RemoteRecord {
     let Some(package) = package.as_object() else {
-        return failed(None, format!("the package is not a JSON object but {}", kind_of(package)));
+        return failed(
+            None,
+            format!("the package is not a JSON object but {}", kind_of(package)),
+        );
     };
     let name = string(package, "name");
     let id = match package.get("id") {
@@ -66,7 +69,10 @@ fn map_dataset(
         return Ok(skipped(id, "a CKAN harvest source, not a dataset"));
     }
     if let Some(state) = string(package, "state").filter(|s| s != "active") {
-        return Ok(skipped(id, &format!("its state on the remote is \"{state}\"")));
+        return Ok(skipped(
+            id,
+            &format!("its state on the remote is \"{state}\""),
+        ));
     }
     let resources = match package.get("resources") {
         None | Some(Value::Null) => &Vec::new(),
@@ -90,10 +96,11 @@ fn map_dataset(
         .collect();
     let candidates: Vec<&str> = license_candidates.iter().map(String::as_str).collect();
     let license = guess_license(&candidates).map(|l| l.id.to_owned());
-    if license.is_none() {
-        if let Some(raw) = string(package, "license_title").or_else(|| string(package, "license_id")) {
-            extras.insert("ckan:license".into(), Value::String(raw));
-        }
+    if license.is_none()
+        && let Some(raw) =
+            string(package, "license_title").or_else(|| string(package, "license_id"))
+    {
+        extras.insert("ckan:license".into(), Value::String(raw));
     }
 
     let remote_extras = read_extras(package.get("extras"))?;
@@ -118,7 +125,8 @@ fn map_dataset(
     });
     if let Some(spatial) = extra("spatial") {
         // GeoJSON geometry, kept as JSON when it parses (our model has no geometry yet).
-        let value = serde_json::from_str::<Value>(spatial).unwrap_or_else(|_| Value::String(spatial.to_owned()));
+        let value = serde_json::from_str::<Value>(spatial)
+            .unwrap_or_else(|_| Value::String(spatial.to_owned()));
         extras.insert("ckan:spatial".into(), value);
     }
     for key in ["spatial-text", "spatial-uri"] {
@@ -168,9 +176,17 @@ fn map_dataset(
     Ok(RemoteRecord::Dataset(Box::new(dataset)))
 }
 
-fn map_resource(resource: &Value, index: usize, now: DateTime<Utc>) -> Result<Option<RemoteResource>, String> {
+fn map_resource(
+    resource: &Value,
+    index: usize,
+    now: DateTime<Utc>,
+) -> Result<Option<RemoteResource>, String> {
     let Some(resource) = resource.as_object() else {
-        return Err(format!("resource #{} is {} instead of an object", index + 1, kind_of(resource)));
+        return Err(format!(
+            "resource #{} is {} instead of an object",
+            index + 1,
+            kind_of(resource)
+        ));
     };
     let resource_type = string(resource, "resource_type").unwrap_or_else(|| "file".to_owned());
     if !HARVESTED_RESOURCE_TYPES.contains(&resource_type.as_str()) {
@@ -192,7 +208,9 @@ fn map_resource(resource: &Value, index: usize, now: DateTime<Utc>) -> Result<Op
     Ok(Some(RemoteResource {
         remote_id: string(resource, "id"),
         title,
-        description: string(resource, "description").map(|d| html_to_markdown(&d)).filter(|d| !d.is_empty()),
+        description: string(resource, "description")
+            .map(|d| html_to_markdown(&d))
+            .filter(|d| !d.is_empty()),
         kind: kind.to_owned(),
         format: string(resource, "format").map(|f| f.to_lowercase()),
         mime: string(resource, "mimetype").map(|m| m.to_lowercase()),

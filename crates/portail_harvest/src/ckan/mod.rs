@@ -15,9 +15,9 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::Value;
 use url::Url;
 
+use crate::json::kind_of;
 pub use map::map_package;
 use map::string;
-use crate::json::kind_of;
 
 use crate::config::{FilterType, SourceConfig};
 use crate::harvester::HarvestError;
@@ -37,8 +37,14 @@ const PURPOSE: &str = "harvester; ckan";
 
 #[derive(Debug)]
 enum Mode {
-    Search { start: u64, previous_ids: Option<Vec<String>> },
-    List { names: Vec<String>, next: usize },
+    Search {
+        start: u64,
+        previous_ids: Option<Vec<String>>,
+    },
+    List {
+        names: Vec<String>,
+        next: usize,
+    },
     Done,
 }
 
@@ -105,22 +111,35 @@ impl CkanReader {
                 });
             }
         };
-        let page = read_search_result(&result, &self.root, now).map_err(|message| HarvestError::MalformedPage {
-            url: url.to_string(),
-            message,
+        let page = read_search_result(&result, &self.root, now).map_err(|message| {
+            HarvestError::MalformedPage {
+                url: url.to_string(),
+                message,
+            }
         })?;
         if start == 0 {
             self.total = page.count;
         }
-        let Mode::Search { start: next_start, previous_ids } = &mut self.mode else {
+        let Mode::Search {
+            start: next_start,
+            previous_ids,
+        } = &mut self.mode
+        else {
             return Ok(None);
         };
         if page.records.is_empty() {
             self.mode = Mode::Done;
             return Ok(None);
         }
-        let ids: Vec<String> = page.records.iter().filter_map(|r| r.remote_id().map(str::to_owned)).collect();
-        if previous_ids.as_ref().is_some_and(|previous| *previous == ids) {
+        let ids: Vec<String> = page
+            .records
+            .iter()
+            .filter_map(|r| r.remote_id().map(str::to_owned))
+            .collect();
+        if previous_ids
+            .as_ref()
+            .is_some_and(|previous| *previous == ids)
+        {
             return Err(HarvestError::Remote {
                 url: url.to_string(),
                 message: format!(
@@ -160,12 +179,20 @@ impl CkanReader {
         let Value::Array(list) = result else {
             return Err(HarvestError::MalformedPage {
                 url: url.to_string(),
-                message: format!("package_list gave {} instead of a list of names", kind_of(&result)),
+                message: format!(
+                    "package_list gave {} instead of a list of names",
+                    kind_of(&result)
+                ),
             });
         };
         let names: Vec<String> = list
             .iter()
-            .filter_map(|v| v.as_str().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned))
+            .filter_map(|v| {
+                v.as_str()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+            })
             .collect();
         self.total = Some(names.len() as u64);
         self.mode = Mode::List { names, next: 0 };
@@ -221,14 +248,19 @@ impl CkanReader {
         };
         let result = match read_action(response) {
             Ok(Action::Result(result)) => result,
-            Ok(Action::Failed { message, .. }) => return failed(format!("package_show: {message}")),
+            Ok(Action::Failed { message, .. }) => {
+                return failed(format!("package_show: {message}"));
+            }
             Err(error) => return failed(error.to_string()),
         };
         // DKAN answers `package_show` with a list holding the package.
         let package = match result {
             Value::Array(mut list) if list.len() == 1 => list.swap_remove(0),
             Value::Array(list) => {
-                return failed(format!("package_show gave a list of {} packages instead of one", list.len()));
+                return failed(format!(
+                    "package_show gave a list of {} packages instead of one",
+                    list.len()
+                ));
             }
             other => other,
         };
@@ -241,7 +273,11 @@ impl CkanReader {
 
 fn action_url(root: &str, action: &str) -> Result<Url, HarvestError> {
     let text = format!("{root}/api/3/action/{action}");
-    Url::parse(&text).map_err(|e| HarvestError::Config(crate::config::ConfigError(format!("invalid URL {text}: {e}"))))
+    Url::parse(&text).map_err(|e| {
+        HarvestError::Config(crate::config::ConfigError(format!(
+            "invalid URL {text}: {e}"
+        )))
+    })
 }
 
 fn request(url: Url, config: &SourceConfig) -> FetchRequest {
@@ -274,7 +310,10 @@ pub fn search_url(root: &str, config: &SourceConfig, start: u64) -> Result<Url, 
 /// or prohibited (`-`): with Solr's default OR operator, bare clauses would only be optional.
 pub fn filter_query(config: &SourceConfig) -> Option<String> {
     let mut clauses = Vec::new();
-    let mut keys: Vec<&str> = config.filters_of(FilterType::Include).map(|f| f.key.as_str()).collect();
+    let mut keys: Vec<&str> = config
+        .filters_of(FilterType::Include)
+        .map(|f| f.key.as_str())
+        .collect();
     keys.dedup();
     let mut seen = HashSet::new();
     for key in keys {
@@ -315,7 +354,12 @@ fn passes_filters(package: &Value, config: &SourceConfig) -> bool {
         match key {
             "organization" => ["name", "id"]
                 .iter()
-                .filter_map(|k| package.get("organization").and_then(|o| o.get(*k)).and_then(Value::as_str))
+                .filter_map(|k| {
+                    package
+                        .get("organization")
+                        .and_then(|o| o.get(*k))
+                        .and_then(Value::as_str)
+                })
                 .chain(package.get("owner_org").and_then(Value::as_str))
                 .map(str::to_owned)
                 .collect(),
@@ -324,7 +368,9 @@ fn passes_filters(package: &Value, config: &SourceConfig) -> bool {
                 .and_then(Value::as_array)
                 .map(|list| {
                     list.iter()
-                        .filter_map(|t| t.as_str().or_else(|| t.get("name").and_then(Value::as_str)))
+                        .filter_map(|t| {
+                            t.as_str().or_else(|| t.get("name").and_then(Value::as_str))
+                        })
                         .map(str::to_owned)
                         .collect()
                 })
@@ -332,17 +378,25 @@ fn passes_filters(package: &Value, config: &SourceConfig) -> bool {
             _ => Vec::new(),
         }
     };
-    let mut include_keys: Vec<&str> = config.filters_of(FilterType::Include).map(|f| f.key.as_str()).collect();
+    let mut include_keys: Vec<&str> = config
+        .filters_of(FilterType::Include)
+        .map(|f| f.key.as_str())
+        .collect();
     include_keys.sort_unstable();
     include_keys.dedup();
     for key in include_keys {
         let present = values_of(key);
-        let wanted = config.filters_of(FilterType::Include).filter(|f| f.key == key);
+        let wanted = config
+            .filters_of(FilterType::Include)
+            .filter(|f| f.key == key);
         if !wanted.into_iter().any(|f| present.contains(&f.value)) {
             return false;
         }
     }
-    if config.filters_of(FilterType::Exclude).any(|f| values_of(&f.key).contains(&f.value)) {
+    if config
+        .filters_of(FilterType::Exclude)
+        .any(|f| values_of(&f.key).contains(&f.value))
+    {
         return false;
     }
     if let Some(since) = config.since {
@@ -367,9 +421,16 @@ pub struct SearchPage {
 
 /// Maps the `result` of a `package_search`: `{count, results: [...]}`. An error when the page
 /// itself is not one; a broken package is a `Failed` record among the others.
-pub fn read_search_result(result: &Value, root: &str, now: DateTime<Utc>) -> Result<SearchPage, String> {
+pub fn read_search_result(
+    result: &Value,
+    root: &str,
+    now: DateTime<Utc>,
+) -> Result<SearchPage, String> {
     let Some(object) = result.as_object() else {
-        return Err(format!("package_search gave {} instead of an object", kind_of(result)));
+        return Err(format!(
+            "package_search gave {} instead of an object",
+            kind_of(result)
+        ));
     };
     let results = match object.get("results") {
         Some(Value::Array(list)) => list,
@@ -384,7 +445,11 @@ pub fn read_search_result(result: &Value, root: &str, now: DateTime<Utc>) -> Res
 
 /// Reads a whole `package_search` response body (envelope included), as the fuzz target and
 /// the conformance tests do.
-pub fn read_search_response(body: &[u8], root: &str, now: DateTime<Utc>) -> Result<SearchPage, String> {
+pub fn read_search_response(
+    body: &[u8],
+    root: &str,
+    now: DateTime<Utc>,
+) -> Result<SearchPage, String> {
     let value: Value = serde_json::from_slice(body).map_err(|e| format!("invalid JSON: {e}"))?;
     match envelope(&value) {
         Some(Ok(result)) => read_search_result(result, root, now),
@@ -397,7 +462,9 @@ pub fn read_search_response(body: &[u8], root: &str, now: DateTime<Utc>) -> Resu
 enum Action {
     Result(Value),
     /// The action answered but refused or does not exist (`success: false`, 400, 404).
-    Failed { message: String },
+    Failed {
+        message: String,
+    },
 }
 
 fn read_action(response: FetchResponse) -> Result<Action, HarvestError> {
@@ -405,11 +472,8 @@ fn read_action(response: FetchResponse) -> Result<Action, HarvestError> {
     let parsed: Option<Value> = serde_json::from_slice(&response.body).ok();
     if let Some(value) = &parsed {
         match envelope(value) {
-            Some(Ok(result)) => {
-                if response.is_success() {
-                    return Ok(Action::Result(result.clone()));
-                }
-            }
+            Some(Ok(result)) if response.is_success() => return Ok(Action::Result(result.clone())),
+            Some(Ok(_)) => {}
             Some(Err(message)) => return Ok(Action::Failed { message }),
             None => {}
         }
@@ -426,9 +490,15 @@ fn read_action(response: FetchResponse) -> Result<Action, HarvestError> {
         });
     }
     let response = response.error_for_status()?;
-    let is_html = response.content_type.as_deref().is_some_and(|t| t.contains("html"));
+    let is_html = response
+        .content_type
+        .as_deref()
+        .is_some_and(|t| t.contains("html"));
     let message = match parsed {
-        _ if is_html => "the site answered an HTML page, not CKAN API JSON (is the URL the CKAN root?)".to_owned(),
+        _ if is_html => {
+            "the site answered an HTML page, not CKAN API JSON (is the URL the CKAN root?)"
+                .to_owned()
+        }
         Some(_) => "not a CKAN Action API response (no success field)".to_owned(),
         None => match serde_json::from_slice::<Value>(&response.body) {
             Err(e) => format!("invalid JSON: {e}"),
@@ -444,7 +514,11 @@ fn read_action(response: FetchResponse) -> Result<Action, HarvestError> {
 fn envelope(value: &Value) -> Option<Result<&Value, String>> {
     let object = value.as_object()?;
     match object.get("success")? {
-        Value::Bool(true) => Some(object.get("result").ok_or_else(|| "success without a result".to_owned())),
+        Value::Bool(true) => Some(
+            object
+                .get("result")
+                .ok_or_else(|| "success without a result".to_owned()),
+        ),
         _ => Some(Err(error_message(object.get("error")))),
     }
 }
@@ -452,17 +526,29 @@ fn envelope(value: &Value) -> Option<Result<&Value, String>> {
 /// `"<__type>: <message>"`, or the field errors of a validation error.
 fn error_message(error: Option<&Value>) -> String {
     let Some(Value::Object(error)) = error else {
-        return error.and_then(Value::as_str).unwrap_or("unknown error").to_owned();
+        return error
+            .and_then(Value::as_str)
+            .unwrap_or("unknown error")
+            .to_owned();
     };
     let kind = error.get("__type").and_then(Value::as_str);
-    let message = error.get("message").and_then(Value::as_str).map(str::to_owned).or_else(|| {
-        let fields: Vec<String> = error
-            .iter()
-            .filter(|(k, _)| !k.starts_with("__"))
-            .map(|(k, v)| format!("{k}: {}", v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
-            .collect();
-        (!fields.is_empty()).then(|| fields.join("; "))
-    });
+    let message = error
+        .get("message")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or_else(|| {
+            let fields: Vec<String> = error
+                .iter()
+                .filter(|(k, _)| !k.starts_with("__"))
+                .map(|(k, v)| {
+                    format!(
+                        "{k}: {}",
+                        v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+                    )
+                })
+                .collect();
+            (!fields.is_empty()).then(|| fields.join("; "))
+        });
     match (kind, message) {
         (Some(kind), Some(message)) => format!("{kind}: {message}"),
         (Some(kind), None) => kind.to_owned(),

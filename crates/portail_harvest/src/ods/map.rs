@@ -8,9 +8,9 @@ use portail_core::model::Extras;
 use portail_core::tags::normalize_tags_lenient;
 use serde_json::{Map, Value};
 
-use crate::json::kind_of;
 use crate::dates::{not_future, parse_datetime};
 use crate::html::html_to_markdown;
+use crate::json::kind_of;
 
 /// Above this many records, no shapefile export: ODS builds it on the fly and gives up on
 /// large datasets (udata-ods's limit).
@@ -45,7 +45,10 @@ pub fn export_url(root: &str, dataset_id: &str, format: &str) -> String {
 /// Maps one dataset of `/catalog/datasets` (or `/catalog/datasets/{id}`). Never panics.
 pub fn map_dataset(dataset: &Value, root: &str, now: DateTime<Utc>) -> RemoteRecord {
     let Some(dataset) = dataset.as_object() else {
-        return failed(None, format!("the dataset is {} instead of an object", kind_of(dataset)));
+        return failed(
+            None,
+            format!("the dataset is {} instead of an object", kind_of(dataset)),
+        );
     };
     let Some(id) = text(dataset, "dataset_id") else {
         return failed(None, "the dataset has no dataset_id".to_owned());
@@ -74,11 +77,19 @@ fn map_object(
         _ => return Err("the dataset has no metas.default".to_owned()),
     };
     let title = text(default, "title").ok_or("metas.default.title is missing")?;
-    let has_records = dataset.get("has_records").and_then(Value::as_bool).unwrap_or(false);
+    let has_records = dataset
+        .get("has_records")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let attachments = match dataset.get("attachments") {
         None | Some(Value::Null) => &Vec::new(),
         Some(Value::Array(list)) => list,
-        Some(other) => return Err(format!("attachments is {} instead of a list", kind_of(other))),
+        Some(other) => {
+            return Err(format!(
+                "attachments is {} instead of a list",
+                kind_of(other)
+            ));
+        }
     };
     if !has_records && attachments.is_empty() {
         return Ok(RemoteRecord::Skipped {
@@ -97,7 +108,10 @@ fn map_object(
     let mut resources = Vec::new();
     if has_records {
         let fields = describe_fields(dataset.get("fields"));
-        let mut formats = vec![("csv", "CSV", "text/csv"), ("json", "JSON", "application/json")];
+        let mut formats = vec![
+            ("csv", "CSV", "text/csv"),
+            ("json", "JSON", "application/json"),
+        ];
         if geo {
             formats.push(("geojson", "GeoJSON", "application/geo+json"));
             if records_count.is_none_or(|count| count <= SHP_MAX_RECORDS) {
@@ -125,7 +139,12 @@ fn map_object(
     let mut raw_tags = Vec::new();
     for key in ["keyword", "theme"] {
         for value in strings(default.get(key)) {
-            raw_tags.extend(value.split(',').map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()));
+            raw_tags.extend(
+                value
+                    .split(',')
+                    .map(|t| t.trim().to_owned())
+                    .filter(|t| !t.is_empty()),
+            );
         }
     }
     let mut extras = Extras::new();
@@ -146,10 +165,10 @@ fn map_object(
         extras.insert("ods:records_count".into(), Value::from(count));
     }
     let license = license(default);
-    if license.is_none() {
-        if let Some(raw) = text(default, "license") {
-            extras.insert("ods:license".into(), Value::String(raw));
-        }
+    if license.is_none()
+        && let Some(raw) = text(default, "license")
+    {
+        extras.insert("ods:license".into(), Value::String(raw));
     }
     // The `dcat` metadata template, when the portal fills it.
     let dcat = metas.get("dcat").and_then(Value::as_object);
@@ -157,7 +176,11 @@ fn map_object(
         .and_then(|d| text(d, "accrualperiodicity"))
         .and_then(|f| frequency_from_uri(&f).or_else(|| parse_frequency(&f)))
         .map(|f| f.id.to_owned());
-    let dcat_date = |key: &str| dcat.and_then(|d| text(d, key)).as_deref().and_then(parse_datetime);
+    let dcat_date = |key: &str| {
+        dcat.and_then(|d| text(d, key))
+            .as_deref()
+            .and_then(parse_datetime)
+    };
 
     let dataset = RemoteDataset {
         remote_id: remote_id.to_owned(),
@@ -171,7 +194,12 @@ fn map_object(
         tags: normalize_tags_lenient(&raw_tags),
         created_at: not_future(dcat_date("created"), now),
         issued_at: not_future(dcat_date("issued"), now),
-        modified_at: not_future(text(default, "modified").as_deref().and_then(parse_datetime), now),
+        modified_at: not_future(
+            text(default, "modified")
+                .as_deref()
+                .and_then(parse_datetime),
+            now,
+        ),
         extras,
         resources,
         ..RemoteDataset::default()
@@ -191,7 +219,10 @@ fn license(default: &Map<String, Value>) -> Option<String> {
         }
     }
     let url = text(default, "license_url");
-    let candidates: Vec<&str> = [label.as_deref(), url.as_deref()].into_iter().flatten().collect();
+    let candidates: Vec<&str> = [label.as_deref(), url.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
     guess_license(&candidates).map(|l| l.id.to_owned())
 }
 
@@ -204,7 +235,9 @@ fn map_attachment(attachment: &Value, root: &str, dataset_id: &str) -> Option<Re
     let format = title
         .rsplit_once('.')
         .map(|(_, ext)| ext.to_lowercase())
-        .filter(|ext| !ext.is_empty() && ext.len() <= 8 && ext.bytes().all(|b| b.is_ascii_alphanumeric()));
+        .filter(|ext| {
+            !ext.is_empty() && ext.len() <= 8 && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+        });
     Some(RemoteResource {
         url: format!(
             "{root}/api/v2/catalog/datasets/{}/attachments/{}",
@@ -230,11 +263,16 @@ fn describe_fields(fields: Option<&Value>) -> String {
         .filter_map(|field| {
             let name = text(field, "name")?;
             let label = text(field, "label").unwrap_or_else(|| name.clone());
-            let kind = text(field, "type").map(|t| format!(" [{t}]")).unwrap_or_default();
+            let kind = text(field, "type")
+                .map(|t| format!(" [{t}]"))
+                .unwrap_or_default();
             let description = text(field, "description")
                 .map(|d| format!(" {}", html_to_markdown(&d)))
                 .unwrap_or_default();
-            Some(format!("- *{}*: {name}{kind}{description}", html_to_markdown(&label)))
+            Some(format!(
+                "- *{}*: {name}{kind}{description}",
+                html_to_markdown(&label)
+            ))
         })
         .collect();
     lines.join("\n")
@@ -244,7 +282,11 @@ fn describe_fields(fields: Option<&Value>) -> String {
 fn strings(value: Option<&Value>) -> Vec<String> {
     match value {
         Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        Some(Value::Array(list)) => list
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
         _ => Vec::new(),
     }
 }

@@ -65,18 +65,19 @@ impl OdsReader {
             return Ok(None);
         }
         let url = catalog_page_url(&self.root, config, self.offset, limit)?;
-        let mut request = FetchRequest::get(url.clone(), PURPOSE).header("Accept", "application/json");
+        let mut request =
+            FetchRequest::get(url.clone(), PURPOSE).header("Accept", "application/json");
         if let Some(key) = &config.api_key {
             request = request.header("Authorization", format!("Apikey {key}"));
         }
         let response = fetcher.fetch(request).await?;
-        if !response.is_success() {
-            if let Some(message) = ods_error_message(&response.body) {
-                return Err(HarvestError::Remote {
-                    url: url.to_string(),
-                    message: format!("HTTP {}: {message}", response.status),
-                });
-            }
+        if !response.is_success()
+            && let Some(message) = ods_error_message(&response.body)
+        {
+            return Err(HarvestError::Remote {
+                url: url.to_string(),
+                message: format!("HTTP {}: {message}", response.status),
+            });
         }
         let response = response.error_for_status()?;
         let page = read_catalog_page(&response.body, &self.root, now).map_err(|e| e.at(&url))?;
@@ -106,17 +107,28 @@ impl OdsReader {
 
 /// The `limit` of the page at `offset`: at most 100, and `offset + limit` below 10 000.
 fn page_limit(config: &SourceConfig, offset: u64) -> u64 {
-    let wanted = config.page_size.map_or(MAX_LIMIT, u64::from).clamp(1, MAX_LIMIT);
+    let wanted = config
+        .page_size
+        .map_or(MAX_LIMIT, u64::from)
+        .clamp(1, MAX_LIMIT);
     wanted.min((PAGING_WINDOW - 1).saturating_sub(offset))
 }
 
 /// `{root}/api/explore/v2.1/catalog/datasets?limit=..&offset=..` with the source's filters:
 /// include filters as `refine=<facet>:<value>`, exclude filters as `exclude=<facet>:<value>`,
 /// and the ODSQL `where` extra config.
-pub fn catalog_page_url(root: &str, config: &SourceConfig, offset: u64, limit: u64) -> Result<Url, HarvestError> {
+pub fn catalog_page_url(
+    root: &str,
+    config: &SourceConfig,
+    offset: u64,
+    limit: u64,
+) -> Result<Url, HarvestError> {
     let text = format!("{root}/api/explore/v2.1/catalog/datasets");
-    let mut url = Url::parse(&text)
-        .map_err(|e| HarvestError::Config(crate::config::ConfigError(format!("invalid URL {text}: {e}"))))?;
+    let mut url = Url::parse(&text).map_err(|e| {
+        HarvestError::Config(crate::config::ConfigError(format!(
+            "invalid URL {text}: {e}"
+        )))
+    })?;
     {
         let mut query = url.query_pairs_mut();
         query
@@ -157,9 +169,17 @@ pub fn dcat_export_url(root: &str, config: &SourceConfig) -> Url {
 
 /// The source's filters and `where` extra config as one ODSQL clause.
 pub fn filters_where(config: &SourceConfig) -> Option<String> {
-    let quote = |v: &str| format!("\"{}\"", v.trim().replace('\\', "\\\\").replace('"', "\\\""));
+    let quote = |v: &str| {
+        format!(
+            "\"{}\"",
+            v.trim().replace('\\', "\\\\").replace('"', "\\\"")
+        )
+    };
     let mut clauses = Vec::new();
-    let mut keys: Vec<&str> = config.filters_of(FilterType::Include).map(|f| f.key.as_str()).collect();
+    let mut keys: Vec<&str> = config
+        .filters_of(FilterType::Include)
+        .map(|f| f.key.as_str())
+        .collect();
     keys.sort_unstable();
     keys.dedup();
     for key in keys {
@@ -223,9 +243,13 @@ const V1_MESSAGE: &str = "ODS API v1 payload (datasetid, nhits), which Portail d
 /// Maps a `/catalog/datasets` body: v2.1 `{total_count, results}`, v2.0 `{total_count,
 /// datasets: [{dataset}]}`, or a single dataset (`/catalog/datasets/{id}`). API v1 payloads
 /// give a clear [`PageError::Unsupported`].
-pub fn read_catalog_page(body: &[u8], root: &str, now: DateTime<Utc>) -> Result<CatalogPage, PageError> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|e| PageError::Malformed(format!("invalid JSON: {e}")))?;
+pub fn read_catalog_page(
+    body: &[u8],
+    root: &str,
+    now: DateTime<Utc>,
+) -> Result<CatalogPage, PageError> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| PageError::Malformed(format!("invalid JSON: {e}")))?;
     let Some(object) = value.as_object() else {
         return Err(PageError::Malformed(format!(
             "the catalog page is {} instead of an object",
@@ -250,7 +274,9 @@ pub fn read_catalog_page(body: &[u8], root: &str, now: DateTime<Utc>) -> Result<
         });
     }
     let records = match (object.get("results"), object.get("datasets")) {
-        (Some(Value::Array(results)), _) => results.iter().map(|d| map_dataset(d, root, now)).collect(),
+        (Some(Value::Array(results)), _) => {
+            results.iter().map(|d| map_dataset(d, root, now)).collect()
+        }
         (None, Some(Value::Array(wrapped))) => wrapped
             .iter()
             .map(|item| map_dataset(item.get("dataset").unwrap_or(item), root, now))
@@ -267,7 +293,10 @@ pub fn read_catalog_page(body: &[u8], root: &str, now: DateTime<Utc>) -> Result<
             ));
         }
     };
-    Ok(CatalogPage { total_count, records })
+    Ok(CatalogPage {
+        total_count,
+        records,
+    })
 }
 
 /// The message of an ODS error body (`{"message", "error_code"}` or the quota's `{"error"}`).

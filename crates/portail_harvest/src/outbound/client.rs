@@ -140,9 +140,9 @@ pub(crate) fn human_duration(d: Duration) -> String {
 
 /// `50 MiB`, `64 KiB`, `1000 bytes`.
 pub(crate) fn human_size(bytes: u64) -> String {
-    if bytes >= MIB && bytes % MIB == 0 {
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
-    } else if bytes >= KIB && bytes % KIB == 0 {
+    } else if bytes >= KIB && bytes.is_multiple_of(KIB) {
         format!("{} KiB", bytes / KIB)
     } else {
         format!("{bytes} bytes")
@@ -237,10 +237,7 @@ impl HttpFetcher {
                 .map_err(|_| invalid(format!("invalid value for header {name}")))?;
             builder = builder.header(name, value);
         }
-        let mut response = builder
-            .send()
-            .await
-            .map_err(|e| self.classify(&e, &url))?;
+        let mut response = builder.send().await.map_err(|e| self.classify(&e, &url))?;
         let final_url = response.url().clone();
         let limit = self.config.max_response_bytes;
         let too_large = || OutboundError::TooLarge {
@@ -393,9 +390,8 @@ impl Resolve for GuardedResolver {
         let policy = Arc::clone(&self.policy);
         let host = name.as_str().to_owned();
         Box::pin(async move {
-            let resolved: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .collect();
+            let resolved: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             if policy.host_allowed(&host) {
                 let addrs: Addrs = Box::new(resolved.into_iter());
                 return Ok(addrs);

@@ -9,9 +9,11 @@
 mod client;
 mod policy;
 
+pub(crate) use client::human_duration;
 pub use client::{
     Fetch, FetchRequest, FetchResponse, HttpFetcher, OutboundConfig, OutboundError,
     install_crypto_provider, user_agent,
 };
-pub(crate) use client::human_duration;
-pub use policy::{ALLOW_ENV, BlockedRange, Cidr, OutboundPolicy, PolicyError, Refusal, blocked_range};
+pub use policy::{
+    ALLOW_ENV, BlockedRange, Cidr, OutboundPolicy, PolicyError, Refusal, blocked_range,
+};

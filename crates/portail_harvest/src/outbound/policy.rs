@@ -204,14 +204,13 @@ impl FromStr for Cidr {
         let prefix = match prefix {
             None => max,
             Some(p) => {
-                let valid_digits = !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit());
-                let value: u8 = p
-                    .parse()
-                    .ok()
-                    .filter(|_| valid_digits)
-                    .ok_or_else(|| PolicyError::InvalidPrefix {
+                let valid_digits =
+                    !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit());
+                let value: u8 = p.parse().ok().filter(|_| valid_digits).ok_or_else(|| {
+                    PolicyError::InvalidPrefix {
                         entry: s.to_owned(),
-                    })?;
+                    }
+                })?;
                 if value > max {
                     return Err(PolicyError::PrefixTooLong {
                         entry: s.to_owned(),
@@ -250,7 +249,9 @@ pub enum PolicyError {
     InvalidPrefix { entry: String },
     #[error("{ALLOW_ENV}: \"{entry}\" has a prefix longer than /{max}")]
     PrefixTooLong { entry: String, max: u8 },
-    #[error("{ALLOW_ENV}: \"{entry}\" has a port or a scheme; list host names alone (data.example.org)")]
+    #[error(
+        "{ALLOW_ENV}: \"{entry}\" has a port or a scheme; list host names alone (data.example.org)"
+    )]
     HostWithPort { entry: String },
     #[error(
         "{ALLOW_ENV}: \"{entry}\" is not a valid host name (letters, digits, '-' and '.', optionally starting with '*.')"
@@ -354,7 +355,10 @@ impl OutboundPolicy {
 fn looks_like_address(entry: &str) -> bool {
     entry.contains('/')
         || entry.starts_with('[')
-        || entry.contains(':') && entry.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        || entry.contains(':')
+            && entry
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
         || entry.bytes().all(|b| b.is_ascii_digit() || b == b'.')
 }
 
@@ -374,7 +378,9 @@ fn parse_host(entry: &str) -> Result<String, PolicyError> {
             && label.len() <= 63
             && !label.starts_with('-')
             && !label.ends_with('-')
-            && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
     };
     if name.is_empty() || name.len() > 253 || !name.split('.').all(valid_label) {
         return Err(PolicyError::InvalidHost {
@@ -403,4 +409,191 @@ pub enum Refusal {
     Scheme { scheme: String },
     #[error("the URL has no host")]
     NoHost,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().expect("address")
+    }
+
+    #[test]
+    fn default_policy_refuses_special_ranges() {
+        let policy = OutboundPolicy::strict();
+        for (addr, range) in [
+            ("127.0.0.1", BlockedRange::Loopback),
+            ("10.1.2.3", BlockedRange::Private),
+            ("172.16.0.1", BlockedRange::Private),
+            ("172.31.255.255", BlockedRange::Private),
+            ("192.168.0.1", BlockedRange::Private),
+            ("169.254.169.254", BlockedRange::LinkLocal),
+            ("100.64.0.1", BlockedRange::SharedCgnat),
+            ("100.127.255.255", BlockedRange::SharedCgnat),
+            ("224.0.0.1", BlockedRange::Multicast),
+            ("0.0.0.0", BlockedRange::Unspecified),
+            ("255.255.255.255", BlockedRange::Broadcast),
+            ("192.0.2.1", BlockedRange::Documentation),
+            ("198.51.100.7", BlockedRange::Documentation),
+            ("203.0.113.9", BlockedRange::Documentation),
+            ("198.18.0.1", BlockedRange::Benchmarking),
+            ("240.0.0.1", BlockedRange::Reserved),
+            ("::1", BlockedRange::Loopback),
+            ("::", BlockedRange::Unspecified),
+            ("fe80::1", BlockedRange::LinkLocal),
+            ("fc00::1", BlockedRange::UniqueLocal),
+            ("fdff::1", BlockedRange::UniqueLocal),
+            ("ff02::1", BlockedRange::Multicast),
+            ("2001:db8::1", BlockedRange::Documentation),
+            ("::ffff:127.0.0.1", BlockedRange::Loopback),
+            ("::ffff:192.168.1.1", BlockedRange::Private),
+            ("64:ff9b::a00:1", BlockedRange::Private),
+            ("2002:a9fe:a9fe::1", BlockedRange::LinkLocal),
+        ] {
+            assert_eq!(
+                policy.check_ip(ip(addr)),
+                Err(Refusal::Address {
+                    ip: ip(addr),
+                    range
+                }),
+                "{addr}"
+            );
+        }
+        for global in [
+            "8.8.8.8",
+            "172.32.0.1",
+            "100.128.0.1",
+            "193.51.24.1",
+            "2a01:e0a::1",
+            "::ffff:8.8.8.8",
+        ] {
+            assert_eq!(policy.check_ip(ip(global)), Ok(()), "{global}");
+        }
+    }
+
+    #[test]
+    fn refusal_messages_name_the_setting() {
+        let refusal = OutboundPolicy::strict()
+            .check_ip(ip("10.0.0.1"))
+            .expect_err("private");
+        assert_eq!(
+            refusal.to_string(),
+            "10.0.0.1 is a private address (allow it with PORTAIL_OUTBOUND_ALLOW)"
+        );
+    }
+
+    #[test]
+    fn allow_list_entries() {
+        let policy = OutboundPolicy::parse(
+            " 127.0.0.1, ::1,10.0.0.0/8 ,, data.example.org,*.intranet.test, fd00::/8",
+        )
+        .expect("valid");
+        assert_eq!(policy.check_ip(ip("127.0.0.1")), Ok(()));
+        assert!(policy.check_ip(ip("127.0.0.2")).is_err());
+        assert_eq!(policy.check_ip(ip("::1")), Ok(()));
+        assert_eq!(policy.check_ip(ip("10.200.3.4")), Ok(()));
+        assert_eq!(
+            policy.check_ip(ip("::ffff:10.200.3.4")),
+            Ok(()),
+            "mapped form of an allowed network"
+        );
+        assert_eq!(policy.check_ip(ip("fd12::1")), Ok(()));
+        assert!(policy.check_ip(ip("192.168.1.1")).is_err());
+        assert!(policy.host_allowed("data.example.org"));
+        assert!(policy.host_allowed("DATA.example.org."));
+        assert!(!policy.host_allowed("evil-data.example.org"));
+        assert!(policy.host_allowed("ckan.intranet.test"));
+        assert!(!policy.host_allowed("intranet.test"));
+        assert!(!policy.host_allowed("xintranet.test"));
+        assert_eq!(
+            OutboundPolicy::parse("").expect("empty"),
+            OutboundPolicy::strict()
+        );
+    }
+
+    #[test]
+    fn cidr_parsing() {
+        let cidr: Cidr = "10.1.2.3/8".parse().expect("cidr");
+        assert_eq!(cidr.to_string(), "10.0.0.0/8", "host bits cleared");
+        let cidr: Cidr = "2001:db8::1/32".parse().expect("cidr");
+        assert_eq!(cidr.to_string(), "2001:db8::/32");
+        let cidr: Cidr = "[::1]".parse().expect("bracketed");
+        assert_eq!(cidr.to_string(), "::1/128");
+        let cidr: Cidr = "::ffff:10.0.0.0/104".parse().expect("mapped");
+        assert_eq!(cidr.to_string(), "10.0.0.0/8");
+        let zero: Cidr = "0.0.0.0/0".parse().expect("everything");
+        assert!(zero.contains(ip("10.0.0.1")) && !zero.contains(ip("::1")));
+    }
+
+    #[test]
+    fn parse_errors_are_clear() {
+        let error = |s: &str| OutboundPolicy::parse(s).expect_err(s).to_string();
+        assert_eq!(
+            error("10.0.0.0/33"),
+            "PORTAIL_OUTBOUND_ALLOW: \"10.0.0.0/33\" has a prefix longer than /32"
+        );
+        assert_eq!(
+            error("fd00::/200"),
+            "PORTAIL_OUTBOUND_ALLOW: \"fd00::/200\" has a prefix longer than /128"
+        );
+        assert_eq!(
+            error("10.0.0.0/x"),
+            "PORTAIL_OUTBOUND_ALLOW: \"10.0.0.0/x\" has an invalid prefix length (expected /0 to /32 or /128)"
+        );
+        assert_eq!(
+            error("10.0.0.256"),
+            "PORTAIL_OUTBOUND_ALLOW: \"10.0.0.256\" is not an IP address, a CIDR network (10.0.0.0/8) or a host name"
+        );
+        assert_eq!(
+            error("data.example.org:8080"),
+            "PORTAIL_OUTBOUND_ALLOW: \"data.example.org:8080\" has a port or a scheme; list host names alone (data.example.org)"
+        );
+        assert!(error("bad host!").contains("is not a valid host name"));
+        assert!(error("-bad.example").contains("is not a valid host name"));
+    }
+
+    fn any_ip() -> impl Strategy<Value = IpAddr> {
+        prop_oneof![
+            any::<u32>().prop_map(|b| IpAddr::V4(Ipv4Addr::from(b))),
+            any::<u128>().prop_map(|b| IpAddr::V6(Ipv6Addr::from(b))),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn parsing_never_panics(s in ".{0,64}") {
+            let _ = OutboundPolicy::parse(&s);
+            let _ = s.parse::<Cidr>();
+        }
+
+        #[test]
+        fn a_network_contains_its_own_address(addr in any_ip(), prefix in 0u8..=128) {
+            let max = if addr.is_ipv4() { 32 } else { 128 };
+            let prefix = prefix.min(max);
+            let text = format!("{addr}/{prefix}");
+            let cidr: Cidr = text.parse().map_err(|e| TestCaseError::fail(format!("{text}: {e}")))?;
+            prop_assert!(cidr.contains(addr), "{} does not contain {}", cidr, addr);
+            // Display then parse is the identity.
+            let again: Cidr = cidr.to_string().parse().map_err(|e| TestCaseError::fail(format!("{e}")))?;
+            prop_assert_eq!(again, cidr);
+        }
+
+        #[test]
+        fn an_allow_listed_address_is_always_accepted(addr in any_ip()) {
+            let policy = OutboundPolicy::parse(&addr.to_string()).map_err(|e| TestCaseError::fail(format!("{e}")))?;
+            prop_assert_eq!(policy.check_ip(addr), Ok(()));
+        }
+
+        #[test]
+        fn mapped_addresses_are_judged_like_their_ipv4(b in any::<u32>()) {
+            let v4 = Ipv4Addr::from(b);
+            let strict = OutboundPolicy::strict();
+            prop_assert_eq!(
+                strict.check_ip(IpAddr::V4(v4)).is_ok(),
+                strict.check_ip(IpAddr::V6(v4.to_ipv6_mapped())).is_ok()
+            );
+        }
+    }
 }

@@ -8,7 +8,12 @@ use crate::support::{Reply, TestServer, fetcher, source};
 #[test]
 fn backends_are_listed_in_udata_shape() {
     let listing = serde_json::to_value(backends()).expect("json");
-    let ids: Vec<_> = listing.as_array().expect("list").iter().map(|b| b["id"].clone()).collect();
+    let ids: Vec<_> = listing
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|b| b["id"].clone())
+        .collect();
     assert_eq!(ids, [json!("ckan"), json!("dcat"), json!("ods")]);
     let ckan = &listing[0];
     assert_eq!(ckan["label"], "CKAN");
@@ -17,8 +22,22 @@ fn backends_are_listed_in_udata_shape() {
         json!({"key": "organization", "label": "Organization", "type": "string", "description": "The organization name (slug) on the CKAN portal."})
     );
     assert!(ckan["features"].as_array().is_some_and(Vec::is_empty));
-    let extra_keys: Vec<_> = ckan["extra_configs"].as_array().expect("list").iter().map(|e| e["key"].clone()).collect();
-    assert_eq!(extra_keys, [json!("apikey"), json!("since"), json!("page_size"), json!("max_items"), json!("time_limit")]);
+    let extra_keys: Vec<_> = ckan["extra_configs"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|e| e["key"].clone())
+        .collect();
+    assert_eq!(
+        extra_keys,
+        [
+            json!("apikey"),
+            json!("since"),
+            json!("page_size"),
+            json!("max_items"),
+            json!("time_limit")
+        ]
+    );
 }
 
 #[test]
@@ -44,14 +63,31 @@ fn udata_config_is_read_and_checked() {
     assert_eq!(config.api_key.as_deref(), Some("k"));
     assert_eq!(config.max_items, Some(20));
     assert_eq!(config.page_size, Some(50));
-    assert_eq!(config.since.map(|s| s.to_rfc3339()).as_deref(), Some("2024-01-31T00:00:00+00:00"));
+    assert_eq!(
+        config.since.map(|s| s.to_rfc3339()).as_deref(),
+        Some("2024-01-31T00:00:00+00:00")
+    );
 
-    let error = SourceConfig::from_udata("https://x.org", "ckan", &json!({"filters": [{"key": "colour", "value": "red"}]}))
-        .expect_err("unknown filter");
-    assert_eq!(error.to_string(), "unknown filter \"colour\" for the CKAN backend (known: organization, tags, groups)");
-    let error = SourceConfig::from_udata("https://x.org", "ods", &json!({"extra_configs": [{"key": "max_items", "value": "-3"}]}))
-        .expect_err("negative");
-    assert_eq!(error.to_string(), "max_items must be a positive whole number, not \"-3\"");
+    let error = SourceConfig::from_udata(
+        "https://x.org",
+        "ckan",
+        &json!({"filters": [{"key": "colour", "value": "red"}]}),
+    )
+    .expect_err("unknown filter");
+    assert_eq!(
+        error.to_string(),
+        "unknown filter \"colour\" for the CKAN backend (known: organization, tags, groups)"
+    );
+    let error = SourceConfig::from_udata(
+        "https://x.org",
+        "ods",
+        &json!({"extra_configs": [{"key": "max_items", "value": "-3"}]}),
+    )
+    .expect_err("negative");
+    assert_eq!(
+        error.to_string(),
+        "max_items must be a positive whole number, not \"-3\""
+    );
     assert!(SourceConfig::from_udata("ftp://x.org", "ckan", &json!(null)).is_err());
     assert!(SourceConfig::from_udata("https://x.org", "csw", &json!(null)).is_err());
 }

@@ -18,7 +18,11 @@ use crate::support::{Reply, Seen, TestServer, fetcher, source};
 fn fixtures_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("PORTAIL_FIXTURES") {
         let dir = PathBuf::from(dir);
-        assert!(dir.is_dir(), "PORTAIL_FIXTURES={} is not a folder", dir.display());
+        assert!(
+            dir.is_dir(),
+            "PORTAIL_FIXTURES={} is not a folder",
+            dir.display()
+        );
         return Some(dir);
     }
     let default = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures");
@@ -50,7 +54,11 @@ fn count(records: &[RemoteRecord]) -> Counts {
         match record {
             RemoteRecord::Dataset(d) => {
                 assert!(!d.title.is_empty() && !d.remote_id.is_empty(), "{d:?}");
-                assert!(!d.description.contains('<'), "description keeps HTML: {:?}", d.description);
+                assert!(
+                    !d.description.contains('<'),
+                    "description keeps HTML: {:?}",
+                    d.description
+                );
                 counts.datasets += 1;
             }
             RemoteRecord::Skipped { .. } => counts.skipped += 1,
@@ -90,12 +98,36 @@ enum CkanServe {
 const CKAN_TABLE: &[(&str, CkanServe, usize)] = &[
     ("package_search.json", CkanServe::Search, 4),
     ("package_show.json", CkanServe::Show, 1),
-    ("stable/package_search.inner.test.json", CkanServe::InnerSearch, 1),
-    ("stable/package_show-2.9.default_schema.inner.test.json", CkanServe::InnerShow, 1),
-    ("stable/package_show.default_schema.inner.civil-service-people-survey-2011.json", CkanServe::InnerShow, 1),
-    ("stable/package_show.default_schema.inner.test.json", CkanServe::InnerShow, 1),
-    ("stable/package_show.inner.civil-service-people-survey-2011.json", CkanServe::InnerShow, 1),
-    ("stable/package_show.inner.test.json", CkanServe::InnerShow, 1),
+    (
+        "stable/package_search.inner.test.json",
+        CkanServe::InnerSearch,
+        1,
+    ),
+    (
+        "stable/package_show-2.9.default_schema.inner.test.json",
+        CkanServe::InnerShow,
+        1,
+    ),
+    (
+        "stable/package_show.default_schema.inner.civil-service-people-survey-2011.json",
+        CkanServe::InnerShow,
+        1,
+    ),
+    (
+        "stable/package_show.default_schema.inner.test.json",
+        CkanServe::InnerShow,
+        1,
+    ),
+    (
+        "stable/package_show.inner.civil-service-people-survey-2011.json",
+        CkanServe::InnerShow,
+        1,
+    ),
+    (
+        "stable/package_show.inner.test.json",
+        CkanServe::InnerShow,
+        1,
+    ),
 ];
 
 const CKAN_DIR: &str = "ckan-functional-tests/ckanfunctionaltests/api/example_responses";
@@ -109,17 +141,21 @@ async fn serve_ckan(body: Vec<u8>, how: CkanServe) -> TestServer {
                 CkanServe::InnerSearch => json!({"count": 1, "results": [package]}),
                 _ => package,
             };
-            json!({"success": true, "result": result}).to_string().into_bytes()
+            json!({"success": true, "result": result})
+                .to_string()
+                .into_bytes()
         }
     });
     let search = matches!(how, CkanServe::Search | CkanServe::InnerSearch);
     TestServer::start(move |seen: &Seen| {
         let body = Arc::clone(&body);
         match seen.path.as_str() {
-            "/api/3/action/package_search" if search && seen.param("start") == Some("0") => Reply::json(body.to_vec()),
-            "/api/3/action/package_search" if search => {
-                Reply::json(json!({"success": true, "result": {"count": 0, "results": []}}).to_string())
+            "/api/3/action/package_search" if search && seen.param("start") == Some("0") => {
+                Reply::json(body.to_vec())
             }
+            "/api/3/action/package_search" if search => Reply::json(
+                json!({"success": true, "result": {"count": 0, "results": []}}).to_string(),
+            ),
             "/api/3/action/package_list" => {
                 Reply::json(json!({"success": true, "result": ["the-package"]}).to_string())
             }
@@ -139,10 +175,17 @@ async fn ckan_fixtures_map_to_the_expected_datasets() {
     // The table must cover every package_search / package_show response of the folder.
     let mut present = Vec::new();
     for sub in ["", "stable"] {
-        for entry in std::fs::read_dir(dir.join(sub)).expect("read_dir").flatten() {
+        for entry in std::fs::read_dir(dir.join(sub))
+            .expect("read_dir")
+            .flatten()
+        {
             let name = entry.file_name().to_string_lossy().into_owned();
             if name.starts_with("package_search") || name.starts_with("package_show") {
-                present.push(if sub.is_empty() { name } else { format!("{sub}/{name}") });
+                present.push(if sub.is_empty() {
+                    name
+                } else {
+                    format!("{sub}/{name}")
+                });
             }
         }
     }
@@ -158,7 +201,11 @@ async fn ckan_fixtures_map_to_the_expected_datasets() {
             .unwrap_or_else(|e| panic!("{file}: {e}"));
         assert_eq!(
             count(&records),
-            Counts { datasets: *expected, skipped: 0, failed: 0 },
+            Counts {
+                datasets: *expected,
+                skipped: 0,
+                failed: 0
+            },
             "{file}"
         );
     }
@@ -167,12 +214,17 @@ async fn ckan_fixtures_map_to_the_expected_datasets() {
 #[tokio::test]
 async fn ckan_package_show_fixture_details() {
     let Some(root) = fixtures_dir() else { return };
-    let server = serve_ckan(read(&root.join(CKAN_DIR).join("package_show.json")), CkanServe::Show).await;
+    let server = serve_ckan(
+        read(&root.join(CKAN_DIR).join("package_show.json")),
+        CkanServe::Show,
+    )
+    .await;
     let records = harvest(&server, Backend::Ckan).await.expect("harvest");
     let RemoteRecord::Dataset(dataset) = &records[0] else {
         panic!("{records:?}")
     };
-    let raw: Value = serde_json::from_slice(&read(&root.join(CKAN_DIR).join("package_show.json"))).expect("json");
+    let raw: Value = serde_json::from_slice(&read(&root.join(CKAN_DIR).join("package_show.json")))
+        .expect("json");
     assert_eq!(dataset.remote_id, raw["result"]["id"].as_str().expect("id"));
     assert_eq!(dataset.license, None, "license_id is empty");
     assert!(dataset.extras.contains_key("ckan:spatial"));
@@ -190,12 +242,33 @@ async fn ods_fixtures_map_or_fail_cleanly() {
     ];
     for (file, expected) in v2 {
         let server = serve_ods(read(&root.join(file))).await;
-        let records = harvest(&server, Backend::Ods).await.unwrap_or_else(|e| panic!("{file}: {e}"));
-        assert_eq!(count(&records), Counts { datasets: *expected, skipped: 0, failed: 0 }, "{file}");
+        let records = harvest(&server, Backend::Ods)
+            .await
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(
+            count(&records),
+            Counts {
+                datasets: *expected,
+                skipped: 0,
+                failed: 0
+            },
+            "{file}"
+        );
         for record in &records {
-            let RemoteRecord::Dataset(d) = record else { continue };
-            assert!(d.remote_id.starts_with(&server.url("/explore/dataset/")), "{}", d.remote_id);
-            assert!(d.resources.iter().any(|r| r.format.as_deref() == Some("csv")), "{file}");
+            let RemoteRecord::Dataset(d) = record else {
+                continue;
+            };
+            assert!(
+                d.remote_id.starts_with(&server.url("/explore/dataset/")),
+                "{}",
+                d.remote_id
+            );
+            assert!(
+                d.resources
+                    .iter()
+                    .any(|r| r.format.as_deref() == Some("csv")),
+                "{file}"
+            );
         }
     }
 
@@ -210,7 +283,9 @@ async fn ods_fixtures_map_or_fail_cleanly() {
     assert_eq!(v1_files.len(), 8, "udata-ods payloads");
     for file in v1_files {
         let server = serve_ods(read(&file)).await;
-        let error = harvest(&server, Backend::Ods).await.expect_err("v1 payload");
+        let error = harvest(&server, Backend::Ods)
+            .await
+            .expect_err("v1 payload");
         assert!(
             matches!(&error, HarvestError::Unsupported { message } if message.starts_with("ODS API v1 payload")),
             "{}: {error}",
@@ -222,11 +297,18 @@ async fn ods_fixtures_map_or_fail_cleanly() {
 #[tokio::test]
 async fn ods_extracted_catalog_details() {
     let Some(root) = fixtures_dir() else { return };
-    let server = serve_ods(read(&root.join("opendatasoft-explore-sdk/extracted/datasets-v2.1.json"))).await;
+    let server = serve_ods(read(
+        &root.join("opendatasoft-explore-sdk/extracted/datasets-v2.1.json"),
+    ))
+    .await;
     let records = harvest(&server, Backend::Ods).await.expect("harvest");
     let formats = |i: usize| -> Vec<String> {
         match &records[i] {
-            RemoteRecord::Dataset(d) => d.resources.iter().filter_map(|r| r.format.clone()).collect(),
+            RemoteRecord::Dataset(d) => d
+                .resources
+                .iter()
+                .filter_map(|r| r.format.clone())
+                .collect(),
             other => panic!("{other:?}"),
         }
     };
@@ -234,18 +316,24 @@ async fn ods_extracted_catalog_details() {
     assert_eq!(formats(0), ["csv", "json", "geojson", "shp"]);
     assert_eq!(formats(1), ["csv", "json", "geojson", "zip"]);
     let seen = server.seen();
-    assert_eq!(seen.len(), 2, "total_count 19 but the second page is empty: stop");
+    assert_eq!(
+        seen.len(),
+        2,
+        "total_count 19 but the second page is empty: stop"
+    );
     assert_eq!(seen[1].param("offset"), Some("2"));
 }
 
 async fn serve_ods(body: Vec<u8>) -> TestServer {
     let body = Arc::new(body);
-    TestServer::start(move |seen: &Seen| match (seen.path.as_str(), seen.param("offset")) {
-        ("/api/explore/v2.1/catalog/datasets", Some("0")) => Reply::json(body.to_vec()),
-        ("/api/explore/v2.1/catalog/datasets", _) => {
-            Reply::json(json!({"total_count": 0, "results": []}).to_string())
-        }
-        _ => Reply::not_found(),
-    })
+    TestServer::start(
+        move |seen: &Seen| match (seen.path.as_str(), seen.param("offset")) {
+            ("/api/explore/v2.1/catalog/datasets", Some("0")) => Reply::json(body.to_vec()),
+            ("/api/explore/v2.1/catalog/datasets", _) => {
+                Reply::json(json!({"total_count": 0, "results": []}).to_string())
+            }
+            _ => Reply::not_found(),
+        },
+    )
     .await
 }

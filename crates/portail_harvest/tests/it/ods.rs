@@ -6,17 +6,19 @@ use portail_harvest::ods::{dcat_export_url, read_catalog_page};
 use portail_harvest::{Backend, Filter, FilterType, HarvestError, Harvester};
 use serde_json::json;
 
-use crate::support::{Reply, Seen, TestServer, fixture, fetcher, query_map, source};
+use crate::support::{Reply, Seen, TestServer, fetcher, fixture, query_map, source};
 
 const CATALOG: &str = "/api/explore/v2.1/catalog/datasets";
 
 async fn ods() -> TestServer {
-    TestServer::start(|seen: &Seen| match (seen.path.as_str(), seen.param("offset")) {
-        (CATALOG, Some("0")) => Reply::json(fixture("ods/catalog_page1.json")),
-        (CATALOG, Some("2")) => Reply::json(fixture("ods/catalog_page2.json")),
-        (CATALOG, _) => Reply::json(json!({"total_count": 3, "results": []}).to_string()),
-        _ => Reply::not_found(),
-    })
+    TestServer::start(
+        |seen: &Seen| match (seen.path.as_str(), seen.param("offset")) {
+            (CATALOG, Some("0")) => Reply::json(fixture("ods/catalog_page1.json")),
+            (CATALOG, Some("2")) => Reply::json(fixture("ods/catalog_page2.json")),
+            (CATALOG, _) => Reply::json(json!({"total_count": 3, "results": []}).to_string()),
+            _ => Reply::not_found(),
+        },
+    )
     .await
 }
 
@@ -33,30 +35,54 @@ async fn pages_with_offset_and_limit() {
     let mut config = source(&server, "/", Backend::Ods);
     config.page_size = Some(2);
     let mut harvester = Harvester::new(config, fetcher());
-    assert_eq!(harvester.next_page().await.expect("page").map(|p| p.len()), Some(2));
+    assert_eq!(
+        harvester.next_page().await.expect("page").map(|p| p.len()),
+        Some(2)
+    );
     assert_eq!(harvester.total_hint(), Some(3));
-    assert_eq!(harvester.next_page().await.expect("page").map(|p| p.len()), Some(1));
+    assert_eq!(
+        harvester.next_page().await.expect("page").map(|p| p.len()),
+        Some(1)
+    );
     assert!(harvester.next_page().await.expect("end").is_none());
     let pages: Vec<_> = server
         .seen_at(CATALOG)
         .iter()
-        .map(|s| (s.param("limit").map(str::to_owned), s.param("offset").map(str::to_owned)))
+        .map(|s| {
+            (
+                s.param("limit").map(str::to_owned),
+                s.param("offset").map(str::to_owned),
+            )
+        })
         .collect();
     assert_eq!(
         pages,
-        [(Some("2".into()), Some("0".into())), (Some("2".into()), Some("2".into()))]
+        [
+            (Some("2".into()), Some("0".into())),
+            (Some("2".into()), Some("2".into()))
+        ]
     );
 }
 
 #[tokio::test]
 async fn the_limit_defaults_to_100_and_never_exceeds_it() {
     let server = ods().await;
-    let mut harvester = Harvester::new(source(&server, "/api/explore/v2.1/", Backend::Ods), fetcher());
+    let mut harvester = Harvester::new(
+        source(&server, "/api/explore/v2.1/", Backend::Ods),
+        fetcher(),
+    );
     harvester.next_page().await.expect("page");
     let mut config = source(&server, "/", Backend::Ods);
     config.page_size = Some(1000);
-    Harvester::new(config, fetcher()).next_page().await.expect("page");
-    let limits: Vec<_> = server.seen_at(CATALOG).iter().map(|s| s.param("limit").map(str::to_owned)).collect();
+    Harvester::new(config, fetcher())
+        .next_page()
+        .await
+        .expect("page");
+    let limits: Vec<_> = server
+        .seen_at(CATALOG)
+        .iter()
+        .map(|s| s.param("limit").map(str::to_owned))
+        .collect();
     assert_eq!(limits, [Some("100".into()), Some("100".into())]);
 }
 
@@ -74,12 +100,23 @@ async fn maps_datasets_exports_and_attachments() {
     assert_eq!(air.title, "Qualité de l'air");
     assert_eq!(air.description, "Mesures **horaires** des stations.");
     assert_eq!(air.license.as_deref(), Some("fr-lo"));
-    assert_eq!(air.tags, ["air", "environnement", "pollution-atmospherique", "sante"]);
-    assert_eq!(air.modified_at, Utc.with_ymd_and_hms(2024, 1, 2, 3, 4, 5).single());
+    assert_eq!(
+        air.tags,
+        ["air", "environnement", "pollution-atmospherique", "sante"]
+    );
+    assert_eq!(
+        air.modified_at,
+        Utc.with_ymd_and_hms(2024, 1, 2, 3, 4, 5).single()
+    );
     assert_eq!(air.extras["ods:publisher"], "Airparif");
     assert_eq!(air.extras["ods:dataset_uid"], "da_abc123");
-    let urls: Vec<_> = air.resources.iter().map(|r| (r.url.as_str(), r.format.as_deref(), r.kind.as_str())).collect();
-    let export = |f: &str| format!("{root}/api/explore/v2.1/catalog/datasets/qualite-air/exports/{f}");
+    let urls: Vec<_> = air
+        .resources
+        .iter()
+        .map(|r| (r.url.as_str(), r.format.as_deref(), r.kind.as_str()))
+        .collect();
+    let export =
+        |f: &str| format!("{root}/api/explore/v2.1/catalog/datasets/qualite-air/exports/{f}");
     let attachment = format!("{root}/api/v2/catalog/datasets/qualite-air/attachments/notice_pdf");
     assert_eq!(
         urls,
@@ -99,10 +136,22 @@ async fn maps_datasets_exports_and_attachments() {
 
     let big = dataset(&page[1]);
     assert_eq!(big.license.as_deref(), Some("odc-odbl"));
-    assert_eq!(big.tags, ["cadastre", "parcelles"], "a comma-packed keyword string");
+    assert_eq!(
+        big.tags,
+        ["cadastre", "parcelles"],
+        "a comma-packed keyword string"
+    );
     assert_eq!(big.modified_at, None, "future date dropped");
-    let formats: Vec<_> = big.resources.iter().filter_map(|r| r.format.as_deref()).collect();
-    assert_eq!(formats, ["csv", "json", "geojson"], "no shapefile above 50 000 records");
+    let formats: Vec<_> = big
+        .resources
+        .iter()
+        .filter_map(|r| r.format.as_deref())
+        .collect();
+    assert_eq!(
+        formats,
+        ["csv", "json", "geojson"],
+        "no shapefile above 50 000 records"
+    );
 
     let page = harvester.next_page().await.expect("page").expect("some");
     assert_eq!(
@@ -119,12 +168,23 @@ async fn filters_go_to_refine_exclude_and_where() {
     let server = ods().await;
     let mut config = source(&server, "/", Backend::Ods);
     config.filters = vec![
-        Filter { key: "keyword".into(), value: "air".into(), kind: FilterType::Include },
-        Filter { key: "publisher".into(), value: "Test".into(), kind: FilterType::Exclude },
+        Filter {
+            key: "keyword".into(),
+            value: "air".into(),
+            kind: FilterType::Include,
+        },
+        Filter {
+            key: "publisher".into(),
+            value: "Test".into(),
+            kind: FilterType::Exclude,
+        },
     ];
     config.ods_where = Some("records_count > 0".into());
     config.api_key = Some("k3y".into());
-    Harvester::new(config.clone(), fetcher()).next_page().await.expect("page");
+    Harvester::new(config.clone(), fetcher())
+        .next_page()
+        .await
+        .expect("page");
     let seen = &server.seen_at(CATALOG)[0];
     assert_eq!(seen.params("refine"), ["keyword:air"]);
     assert_eq!(seen.params("exclude"), ["publisher:Test"]);
@@ -137,9 +197,15 @@ async fn filters_go_to_refine_exclude_and_where() {
     assert_eq!(
         pairs,
         [
-            ("include_exports".to_owned(), "csv,json,geojson,shp".to_owned()),
+            (
+                "include_exports".to_owned(),
+                "csv,json,geojson,shp".to_owned()
+            ),
             ("lang".to_owned(), "fr".to_owned()),
-            ("where".to_owned(), "keyword=\"air\" AND NOT publisher=\"Test\" AND (records_count > 0)".to_owned()),
+            (
+                "where".to_owned(),
+                "keyword=\"air\" AND NOT publisher=\"Test\" AND (records_count > 0)".to_owned()
+            ),
         ]
     );
     let _ = query_map(seen);
@@ -147,25 +213,41 @@ async fn filters_go_to_refine_exclude_and_where() {
 
 #[tokio::test]
 async fn a_catalog_beyond_the_paging_window_points_to_the_dcat_export() {
-    let server = TestServer::start(|_| Reply::json(json!({"total_count": 12000, "results": []}).to_string())).await;
+    let server = TestServer::start(|_| {
+        Reply::json(json!({"total_count": 12000, "results": []}).to_string())
+    })
+    .await;
     let mut harvester = Harvester::new(source(&server, "/", Backend::Ods), fetcher());
     let error = harvester.next_page().await.expect_err("too large");
-    assert!(matches!(error, HarvestError::Unsupported { .. }), "{error:?}");
+    assert!(
+        matches!(error, HarvestError::Unsupported { .. }),
+        "{error:?}"
+    );
     let message = error.to_string();
-    assert!(message.starts_with("the catalog holds 12000 datasets"), "{message}");
+    assert!(
+        message.starts_with("the catalog holds 12000 datasets"),
+        "{message}"
+    );
     assert!(message.contains("/api/explore/v2.1/catalog/exports/dcat?include_exports=csv%2Cjson%2Cgeojson%2Cshp&lang=fr"), "{message}");
-    assert_eq!(harvester.total_hint(), Some(12000), "the caller learns the size");
+    assert_eq!(
+        harvester.total_hint(),
+        Some(12000),
+        "the caller learns the size"
+    );
 }
 
 #[tokio::test]
 async fn an_ods_error_body_is_reported() {
-    let server = TestServer::start(|_| Reply::json(fixture("ods/odsql_error.json")).status(400)).await;
+    let server =
+        TestServer::start(|_| Reply::json(fixture("ods/odsql_error.json")).status(400)).await;
     let error = Harvester::new(source(&server, "/", Backend::Ods), fetcher())
         .next_page()
         .await
         .expect_err("400");
     assert!(
-        error.to_string().ends_with("HTTP 400: ODSQLError: ODSQL query is malformed: invalid_field Unknown field: colour"),
+        error.to_string().ends_with(
+            "HTTP 400: ODSQLError: ODSQL query is malformed: invalid_field Unknown field: colour"
+        ),
         "{error}"
     );
 }
@@ -194,7 +276,9 @@ async fn a_broken_dataset_fails_alone() {
     assert_eq!(
         summary,
         [
-            format!("failed Some(\"{root}/explore/dataset/sans-metas/\"): the dataset has no metas"),
+            format!(
+                "failed Some(\"{root}/explore/dataset/sans-metas/\"): the dataset has no metas"
+            ),
             "failed None: the dataset has no dataset_id".to_owned(),
             format!("dataset {root}/explore/dataset/table/ None"),
         ]
@@ -204,20 +288,31 @@ async fn a_broken_dataset_fails_alone() {
 #[tokio::test]
 async fn malformed_and_v1_pages_are_errors() {
     let server = TestServer::start(|seen: &Seen| match seen.path.as_str() {
-        "/bad/api/explore/v2.1/catalog/datasets" => Reply::json("{\"total_count\": 1, \"results\": [{"),
-        _ => Reply::json(json!({"nhits": 2, "parameters": {}, "datasets": [{"datasetid": "x", "metas": {}}]}).to_string()),
+        "/bad/api/explore/v2.1/catalog/datasets" => {
+            Reply::json("{\"total_count\": 1, \"results\": [{")
+        }
+        _ => Reply::json(
+            json!({"nhits": 2, "parameters": {}, "datasets": [{"datasetid": "x", "metas": {}}]})
+                .to_string(),
+        ),
     })
     .await;
     let error = Harvester::new(source(&server, "/bad/", Backend::Ods), fetcher())
         .next_page()
         .await
         .expect_err("bad JSON");
-    assert!(matches!(error, HarvestError::MalformedPage { .. }), "{error:?}");
+    assert!(
+        matches!(error, HarvestError::MalformedPage { .. }),
+        "{error:?}"
+    );
     let error = Harvester::new(source(&server, "/v1/", Backend::Ods), fetcher())
         .next_page()
         .await
         .expect_err("v1");
-    assert!(error.to_string().starts_with("ODS API v1 payload"), "{error}");
+    assert!(
+        error.to_string().starts_with("ODS API v1 payload"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -225,7 +320,11 @@ fn v2_0_wrapped_datasets_are_read() {
     let body = json!({"total_count": 1, "datasets": [{"links": [], "dataset": {
         "dataset_id": "x", "has_records": true, "features": [], "metas": {"default": {"title": "X"}}
     }}]});
-    let page = read_catalog_page(body.to_string().as_bytes(), "https://ods.test", Utc::now()).expect("page");
+    let page = read_catalog_page(body.to_string().as_bytes(), "https://ods.test", Utc::now())
+        .expect("page");
     assert_eq!(page.records.len(), 1);
-    assert_eq!(dataset(&page.records[0]).remote_id, "https://ods.test/explore/dataset/x/");
+    assert_eq!(
+        dataset(&page.records[0]).remote_id,
+        "https://ods.test/explore/dataset/x/"
+    );
 }

@@ -25,7 +25,10 @@ fn strict_fetcher() -> HttpFetcher {
 #[tokio::test]
 async fn loopback_is_refused_by_default() {
     let server = TestServer::start(|_| Reply::json("{}")).await;
-    let error = strict_fetcher().fetch(get(&server.url("/"))).await.expect_err("refused");
+    let error = strict_fetcher()
+        .fetch(get(&server.url("/")))
+        .await
+        .expect_err("refused");
     assert_eq!(
         error.to_string(),
         "refused: 127.0.0.1 is a loopback address (allow it with PORTAIL_OUTBOUND_ALLOW)"
@@ -37,12 +40,20 @@ async fn loopback_is_refused_by_default() {
 async fn a_name_resolving_to_loopback_is_refused_at_connect_time() {
     let server = TestServer::start(|_| Reply::json("{}")).await;
     let url = format!("http://localhost:{}/", server.addr.port());
-    let error = strict_fetcher().fetch(get(&url)).await.expect_err("refused");
+    let error = strict_fetcher()
+        .fetch(get(&url))
+        .await
+        .expect_err("refused");
     match &error {
         OutboundError::Refused(Refusal::Resolved { host, .. }) => assert_eq!(host, "localhost"),
         other => panic!("expected a resolver refusal, got {other:?}"),
     }
-    assert!(error.to_string().starts_with("refused: localhost resolves to "), "{error}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("refused: localhost resolves to "),
+        "{error}"
+    );
     assert!(server.seen().is_empty());
 }
 
@@ -54,7 +65,10 @@ async fn the_allow_list_lets_loopback_through_with_the_project_user_agent() {
         ..test_outbound()
     })
     .expect("fetcher");
-    let response = fetcher.fetch(get(&server.url("/ping"))).await.expect("allowed");
+    let response = fetcher
+        .fetch(get(&server.url("/ping")))
+        .await
+        .expect("allowed");
     assert_eq!(response.status, 200);
     assert_eq!(response.body, b"{\"ok\": true}");
     let seen = server.seen();
@@ -81,23 +95,58 @@ async fn an_allow_listed_host_name_bypasses_the_address_check() {
 async fn private_and_special_literals_are_refused_without_connecting() {
     let fetcher = strict_fetcher();
     for (url, expected) in [
-        ("http://10.0.0.1/", "refused: 10.0.0.1 is a private address (allow it with PORTAIL_OUTBOUND_ALLOW)"),
-        ("http://192.168.1.20:8080/x", "refused: 192.168.1.20 is a private address (allow it with PORTAIL_OUTBOUND_ALLOW)"),
-        ("http://169.254.169.254/latest/meta-data/", "refused: 169.254.169.254 is a link-local address (allow it with PORTAIL_OUTBOUND_ALLOW)"),
-        ("http://100.64.0.1/", "refused: 100.64.0.1 is a carrier-grade NAT address (allow it with PORTAIL_OUTBOUND_ALLOW)"),
-        ("http://[::ffff:10.0.0.1]/", "refused: 10.0.0.1 is a private address (allow it with PORTAIL_OUTBOUND_ALLOW)"),
-        ("http://[fd00::1]/", "refused: fd00::1 is a unique-local address (allow it with PORTAIL_OUTBOUND_ALLOW)"),
-        ("http://[::1]/", "refused: ::1 is a loopback address (allow it with PORTAIL_OUTBOUND_ALLOW)"),
-        ("http://0.0.0.0/", "refused: 0.0.0.0 is the unspecified address (allow it with PORTAIL_OUTBOUND_ALLOW)"),
-        ("ftp://example.org/file", "refused: the ftp: scheme is not allowed (only http and https)"),
-        ("file:///etc/passwd", "refused: the file: scheme is not allowed (only http and https)"),
+        (
+            "http://10.0.0.1/",
+            "refused: 10.0.0.1 is a private address (allow it with PORTAIL_OUTBOUND_ALLOW)",
+        ),
+        (
+            "http://192.168.1.20:8080/x",
+            "refused: 192.168.1.20 is a private address (allow it with PORTAIL_OUTBOUND_ALLOW)",
+        ),
+        (
+            "http://169.254.169.254/latest/meta-data/",
+            "refused: 169.254.169.254 is a link-local address (allow it with PORTAIL_OUTBOUND_ALLOW)",
+        ),
+        (
+            "http://100.64.0.1/",
+            "refused: 100.64.0.1 is a carrier-grade NAT address (allow it with PORTAIL_OUTBOUND_ALLOW)",
+        ),
+        (
+            "http://[::ffff:10.0.0.1]/",
+            "refused: 10.0.0.1 is a private address (allow it with PORTAIL_OUTBOUND_ALLOW)",
+        ),
+        (
+            "http://[fd00::1]/",
+            "refused: fd00::1 is a unique-local address (allow it with PORTAIL_OUTBOUND_ALLOW)",
+        ),
+        (
+            "http://[::1]/",
+            "refused: ::1 is a loopback address (allow it with PORTAIL_OUTBOUND_ALLOW)",
+        ),
+        (
+            "http://0.0.0.0/",
+            "refused: 0.0.0.0 is the unspecified address (allow it with PORTAIL_OUTBOUND_ALLOW)",
+        ),
+        (
+            "ftp://example.org/file",
+            "refused: the ftp: scheme is not allowed (only http and https)",
+        ),
+        (
+            "file:///etc/passwd",
+            "refused: the file: scheme is not allowed (only http and https)",
+        ),
     ] {
         let started = Instant::now();
         let error = fetcher.fetch(get(url)).await.expect_err(url);
         // `::ffff:10.0.0.1` is reported as the IPv4 host it stands for.
-        let message = error.to_string().replace("::ffff:10.0.0.1 is", "10.0.0.1 is");
+        let message = error
+            .to_string()
+            .replace("::ffff:10.0.0.1 is", "10.0.0.1 is");
         assert_eq!(message, expected, "{url}");
-        assert!(started.elapsed() < Duration::from_millis(500), "{url} must fail before any connection");
+        assert!(
+            started.elapsed() < Duration::from_millis(500),
+            "{url} must fail before any connection"
+        );
     }
 }
 
@@ -108,7 +157,10 @@ async fn a_redirect_to_a_refused_address_is_refused() {
         _ => Reply::json("{}"),
     })
     .await;
-    let error = fetcher().fetch(get(&server.url("/start"))).await.expect_err("refused");
+    let error = fetcher()
+        .fetch(get(&server.url("/start")))
+        .await
+        .expect_err("refused");
     assert_eq!(
         error.to_string(),
         "refused: 169.254.169.254 is a link-local address (allow it with PORTAIL_OUTBOUND_ALLOW)"
@@ -121,13 +173,17 @@ async fn a_redirect_to_a_name_resolving_to_a_refused_address_is_refused() {
     // localhost, which resolves to 127.0.0.1 and ::1: the resolver refuses both.
     let target = TestServer::start(|_| Reply::json("{}")).await;
     let location = format!("http://localhost:{}/end", target.addr.port());
-    let redirecting = TestServer::start_on("127.0.0.2:0", move |_| Reply::redirect(location.clone())).await;
+    let redirecting =
+        TestServer::start_on("127.0.0.2:0", move |_| Reply::redirect(location.clone())).await;
     let fetcher = HttpFetcher::new(OutboundConfig {
         policy: OutboundPolicy::parse("127.0.0.2").expect("policy"),
         ..test_outbound()
     })
     .expect("fetcher");
-    let error = fetcher.fetch(get(&redirecting.url("/start"))).await.expect_err("refused");
+    let error = fetcher
+        .fetch(get(&redirecting.url("/start")))
+        .await
+        .expect_err("refused");
     assert!(
         matches!(&error, OutboundError::Refused(Refusal::Resolved { host, .. }) if host == "localhost"),
         "{error:?}"
@@ -145,18 +201,33 @@ async fn redirects_are_followed_up_to_the_limit() {
     })
     .await;
     let fetcher = fetcher();
-    let response = fetcher.fetch(get(&server.url("/a"))).await.expect("followed");
+    let response = fetcher
+        .fetch(get(&server.url("/a")))
+        .await
+        .expect("followed");
     assert_eq!(response.url.path(), "/b");
-    let error = fetcher.fetch(get(&server.url("/loop"))).await.expect_err("too many");
-    assert!(matches!(error, OutboundError::TooManyRedirects { max: 5, .. }), "{error:?}");
+    let error = fetcher
+        .fetch(get(&server.url("/loop")))
+        .await
+        .expect_err("too many");
+    assert!(
+        matches!(error, OutboundError::TooManyRedirects { max: 5, .. }),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
 async fn a_server_error_is_reported_with_its_status_and_url() {
     let server = TestServer::start(|_| Reply::html(503, "busy")).await;
-    let response = fetcher().fetch(get(&server.url("/x"))).await.expect("response");
+    let response = fetcher()
+        .fetch(get(&server.url("/x")))
+        .await
+        .expect("response");
     let error = response.error_for_status().expect_err("503");
-    assert_eq!(error.to_string(), format!("HTTP 503 from {}", server.url("/x")));
+    assert_eq!(
+        error.to_string(),
+        format!("HTTP 503 from {}", server.url("/x"))
+    );
 }
 
 #[tokio::test]
@@ -168,9 +239,15 @@ async fn a_slow_server_times_out() {
     })
     .expect("fetcher");
     let started = Instant::now();
-    let error = fetcher.fetch(get(&server.url("/slow"))).await.expect_err("timeout");
+    let error = fetcher
+        .fetch(get(&server.url("/slow")))
+        .await
+        .expect_err("timeout");
     assert!(started.elapsed() < Duration::from_secs(2));
-    assert_eq!(error.to_string(), format!("timed out after 300 ms: {}", server.url("/slow")));
+    assert_eq!(
+        error.to_string(),
+        format!("timed out after 300 ms: {}", server.url("/slow"))
+    );
 }
 
 #[tokio::test]
@@ -181,19 +258,30 @@ async fn an_oversized_response_is_refused() {
         ..test_outbound()
     })
     .expect("fetcher");
-    let error = fetcher.fetch(get(&server.url("/big"))).await.expect_err("too large");
-    assert_eq!(error.to_string(), format!("response larger than 1 KiB: {}", server.url("/big")));
+    let error = fetcher
+        .fetch(get(&server.url("/big")))
+        .await
+        .expect_err("too large");
+    assert_eq!(
+        error.to_string(),
+        format!("response larger than 1 KiB: {}", server.url("/big"))
+    );
     let default = OutboundError::TooLarge {
         limit: 50 * 1024 * 1024,
         url: "https://x.test/".into(),
     };
-    assert_eq!(default.to_string(), "response larger than 50 MiB: https://x.test/");
+    assert_eq!(
+        default.to_string(),
+        "response larger than 50 MiB: https://x.test/"
+    );
 }
 
 /// A body without Content-Length (chunked) is counted while it streams.
 #[tokio::test]
 async fn an_oversized_chunked_response_is_stopped_while_streaming() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
@@ -222,7 +310,10 @@ async fn an_oversized_chunked_response_is_stopped_while_streaming() {
         .fetch(get(&format!("http://{addr}/stream")))
         .await
         .expect_err("too large");
-    assert!(matches!(error, OutboundError::TooLarge { limit: 4096, .. }), "{error:?}");
+    assert!(
+        matches!(error, OutboundError::TooLarge { limit: 4096, .. }),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
@@ -230,7 +321,10 @@ async fn a_closed_port_is_a_connection_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("addr");
     drop(listener);
-    let error = fetcher().fetch(get(&format!("http://{addr}/"))).await.expect_err("closed");
+    let error = fetcher()
+        .fetch(get(&format!("http://{addr}/")))
+        .await
+        .expect_err("closed");
     assert!(matches!(error, OutboundError::Connect { .. }), "{error:?}");
 }
 

@@ -27,11 +27,18 @@ pub struct Seen {
 impl Seen {
     /// The first value of a query parameter.
     pub fn param(&self, key: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.query
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn params(&self, key: &str) -> Vec<&str> {
-        self.query.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str()).collect()
+        self.query
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -119,7 +126,11 @@ impl TestServer {
                 let uri = request.uri();
                 let query = uri
                     .query()
-                    .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+                    .map(|q| {
+                        url::form_urlencoded::parse(q.as_bytes())
+                            .into_owned()
+                            .collect()
+                    })
                     .unwrap_or_default();
                 let seen = Seen {
                     path: uri.path().to_owned(),
@@ -190,7 +201,9 @@ pub fn source(server: &TestServer, path: &str, backend: Backend) -> SourceConfig
 
 /// One of this crate's fixtures (`tests/fixtures/...`).
 pub fn fixture(path: &str) -> Vec<u8> {
-    let full = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(path);
+    let full = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(path);
     std::fs::read(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
 }
 
