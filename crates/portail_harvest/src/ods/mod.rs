@@ -2,19 +2,24 @@
 //! paged by `offset`/`limit`.
 //!
 //! The API pages through at most 10 000 datasets (`offset + limit` must stay below 10 000,
-//! `limit` ≤ 100). Larger catalogs are read from ODS's DCAT export instead
-//! ([`dcat_export_url`]), one RDF/XML document of the whole catalog, which is what udata does
-//! for every ODS source since its migration to DCAT.
+//! `limit` ≤ 100). When the first page says the catalog is larger, the reader switches to
+//! ODS's DCAT export ([`dcat_export_url`]), one RDF/XML document of the whole catalog read by
+//! `portail_dcat`, which is what udata does for every ODS source since its migration to DCAT.
+//! Both paths identify a dataset by `{root}/explore/dataset/{id}/`, so a source can move from
+//! one to the other without duplicating its datasets. The export is one response: it must fit
+//! the outbound size limit.
 
 mod map;
 
 use chrono::{DateTime, Utc};
+use portail_dcat::ReadLimits;
 use serde_json::Value;
 use url::Url;
 
 pub use map::{SHP_MAX_RECORDS, dataset_page, export_url, map_dataset};
 
 use crate::config::{FilterType, SourceConfig};
+use crate::dcat::DcatReader;
 use crate::harvester::HarvestError;
 use crate::json::kind_of;
 use crate::outbound::{Fetch, FetchRequest};
@@ -34,6 +39,8 @@ pub(crate) struct OdsReader {
     offset: u64,
     total: Option<u64>,
     done: bool,
+    /// Set when the catalog is beyond the paging window: the DCAT export is read instead.
+    export: Option<DcatReader>,
 }
 
 impl OdsReader {
@@ -43,6 +50,7 @@ impl OdsReader {
             offset: 0,
             total: None,
             done: false,
+            export: None,
         }
     }
 
@@ -56,6 +64,9 @@ impl OdsReader {
         config: &SourceConfig,
         now: DateTime<Utc>,
     ) -> Result<Option<Vec<RemoteRecord>>, HarvestError> {
+        if let Some(export) = &mut self.export {
+            return export.next_page(fetcher, config, now).await;
+        }
         if self.done {
             return Ok(None);
         }
@@ -84,13 +95,23 @@ impl OdsReader {
         if self.offset == 0 {
             self.total = page.total_count;
             if let Some(total) = page.total_count.filter(|t| *t >= PAGING_WINDOW) {
-                self.done = true;
-                return Err(HarvestError::Unsupported {
-                    message: format!(
-                        "the catalog holds {total} datasets, more than the {PAGING_WINDOW} the Explore API pages through; harvest {} with the DCAT backend",
-                        dcat_export_url(&self.root, config)
-                    ),
-                });
+                let export_url = dcat_export_url(&self.root, config);
+                tracing::info!(%total, %export_url, "ODS catalog beyond the paging window, reading its DCAT export");
+                // The export holds the whole catalog in one document: the bound is the
+                // outbound size limit, not a dataset count.
+                let limits = ReadLimits {
+                    max_triples: 5_000_000,
+                    max_datasets: usize::MAX,
+                };
+                let mut export = DcatReader::starting_at(export_url, PURPOSE, limits);
+                if let Some(key) = &config.api_key {
+                    export = export.with_header("Authorization", format!("Apikey {key}"));
+                }
+                return self
+                    .export
+                    .insert(export)
+                    .next_page(fetcher, config, now)
+                    .await;
             }
         }
         if page.records.is_empty() {

@@ -1,9 +1,7 @@
 //! Backends listing and udata-shaped source configuration.
 
-use portail_harvest::{Backend, FilterType, HarvestError, Harvester, SourceConfig, backends};
+use portail_harvest::{Backend, FilterType, SourceConfig, backends};
 use serde_json::json;
-
-use crate::support::{Reply, TestServer, fetcher, source};
 
 #[test]
 fn backends_are_listed_in_udata_shape() {
@@ -90,14 +88,4 @@ fn udata_config_is_read_and_checked() {
     );
     assert!(SourceConfig::from_udata("ftp://x.org", "ckan", &json!(null)).is_err());
     assert!(SourceConfig::from_udata("https://x.org", "csw", &json!(null)).is_err());
-}
-
-#[tokio::test]
-async fn the_dcat_backend_says_it_is_not_available() {
-    let server = TestServer::start(|_| Reply::json("{}")).await;
-    let error = Harvester::new(source(&server, "/catalog.ttl", Backend::Dcat), fetcher())
-        .next_page()
-        .await
-        .expect_err("not available");
-    assert!(matches!(error, HarvestError::NotAvailable(_)), "{error:?}");
 }

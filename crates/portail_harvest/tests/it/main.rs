@@ -3,6 +3,7 @@
 mod ckan;
 mod config;
 mod conformance;
+mod dcat;
 mod ods;
 mod outbound;
 mod support;

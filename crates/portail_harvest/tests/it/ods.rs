@@ -211,28 +211,77 @@ async fn filters_go_to_refine_exclude_and_where() {
     let _ = query_map(seen);
 }
 
+fn ods_dcat_export(root: &str) -> String {
+    let dataset = |id: &str| {
+        format!(
+            r#"<dcat:dataset><dcat:Dataset rdf:about="{root}/explore/dataset/{id}/">
+      <dct:identifier>{root}/explore/dataset/{id}/</dct:identifier>
+      <dct:title>Jeu {id}</dct:title>
+      <dcat:distribution><dcat:Distribution>
+        <dcat:downloadURL rdf:resource="{root}/api/explore/v2.1/catalog/datasets/{id}/exports/csv"/>
+        <dct:format>csv</dct:format>
+      </dcat:Distribution></dcat:distribution>
+    </dcat:Dataset></dcat:dataset>"#
+        )
+    };
+    format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:dcat="http://www.w3.org/ns/dcat#" xmlns:dct="http://purl.org/dc/terms/">
+  <dcat:Catalog rdf:about="{root}/">
+    {}
+    {}
+  </dcat:Catalog>
+</rdf:RDF>"#,
+        dataset("x"),
+        dataset("y")
+    )
+}
+
 #[tokio::test]
-async fn a_catalog_beyond_the_paging_window_points_to_the_dcat_export() {
-    let server = TestServer::start(|_| {
-        Reply::json(json!({"total_count": 12000, "results": []}).to_string())
+async fn a_catalog_beyond_the_paging_window_is_read_from_the_dcat_export() {
+    let server = TestServer::start_with_base(|seen: &Seen, base: &str| match seen.path.as_str() {
+        CATALOG => Reply::json(json!({"total_count": 12000, "results": []}).to_string()),
+        "/api/explore/v2.1/catalog/exports/dcat" => Reply {
+            content_type: "application/rdf+xml".into(),
+            ..Reply::json(ods_dcat_export(base))
+        },
+        _ => Reply::not_found(),
     })
     .await;
-    let mut harvester = Harvester::new(source(&server, "/", Backend::Ods), fetcher());
-    let error = harvester.next_page().await.expect_err("too large");
-    assert!(
-        matches!(error, HarvestError::Unsupported { .. }),
-        "{error:?}"
-    );
-    let message = error.to_string();
-    assert!(
-        message.starts_with("the catalog holds 12000 datasets"),
-        "{message}"
-    );
-    assert!(message.contains("/api/explore/v2.1/catalog/exports/dcat?include_exports=csv%2Cjson%2Cgeojson%2Cshp&lang=fr"), "{message}");
+    let root = server.url("");
+    let mut config = source(&server, "/", Backend::Ods);
+    config.api_key = Some("k3y".into());
+    let mut harvester = Harvester::new(config, fetcher());
+    let page = harvester.next_page().await.expect("export").expect("some");
     assert_eq!(
         harvester.total_hint(),
         Some(12000),
         "the caller learns the size"
+    );
+    let ids: Vec<_> = page
+        .iter()
+        .map(|r| r.remote_id().map(str::to_owned))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            Some(format!("{root}/explore/dataset/x/")),
+            Some(format!("{root}/explore/dataset/y/"))
+        ],
+        "the same identifiers as the native path"
+    );
+    assert!(harvester.next_page().await.expect("end").is_none());
+    let export = &server.seen_at("/api/explore/v2.1/catalog/exports/dcat")[0];
+    assert_eq!(
+        export.param("include_exports"),
+        Some("csv,json,geojson,shp")
+    );
+    assert_eq!(export.param("lang"), Some("fr"));
+    assert_eq!(export.header("authorization"), Some("Apikey k3y"));
+    assert!(
+        export
+            .header("user-agent")
+            .is_some_and(|ua| ua.ends_with("(+harvester; ods)"))
     );
 }
 

@@ -111,6 +111,20 @@ impl TestServer {
         TestServer::start_on("127.0.0.1:0", handler).await
     }
 
+    /// A server whose handler also gets its own base URL (`http://127.0.0.1:<port>`), for
+    /// payloads holding absolute links to themselves.
+    pub async fn start_with_base(
+        handler: impl Fn(&Seen, &str) -> Reply + Send + Sync + 'static,
+    ) -> TestServer {
+        let base = Arc::new(std::sync::OnceLock::<String>::new());
+        let known = Arc::clone(&base);
+        let server =
+            TestServer::start(move |seen| handler(seen, known.get().map_or("", String::as_str)))
+                .await;
+        let _ = base.set(server.url(""));
+        server
+    }
+
     /// A server on another loopback address (`127.0.0.2:0`).
     pub async fn start_on(
         bind: &str,
