@@ -24,6 +24,7 @@ pub use harvester::{HarvestError, Harvester};
 pub use outbound::{
     Fetch, FetchRequest, FetchResponse, HttpFetcher, OutboundConfig, OutboundError, OutboundPolicy,
 };
+pub use portail_core::harvest::{RecordError, RemoteDataset, RemoteRecord, RemoteResource};
 
 /// The site root of a source URL: what comes before `/api/` (users paste API URLs as often
 /// as the portal's address), without query, fragment or trailing `/`.

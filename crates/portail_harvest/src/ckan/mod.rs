@@ -310,16 +310,14 @@ pub fn search_url(root: &str, config: &SourceConfig, start: u64) -> Result<Url, 
 /// or prohibited (`-`): with Solr's default OR operator, bare clauses would only be optional.
 pub fn filter_query(config: &SourceConfig) -> Option<String> {
     let mut clauses = Vec::new();
-    let mut keys: Vec<&str> = config
+    // One clause per key, in the order keys first appear: values of a key are alternatives.
+    let mut seen = HashSet::new();
+    let keys: Vec<&str> = config
         .filters_of(FilterType::Include)
         .map(|f| f.key.as_str())
+        .filter(|key| seen.insert(*key))
         .collect();
-    keys.dedup();
-    let mut seen = HashSet::new();
     for key in keys {
-        if !seen.insert(key) {
-            continue;
-        }
         let values: Vec<String> = config
             .filters_of(FilterType::Include)
             .filter(|f| f.key == key)

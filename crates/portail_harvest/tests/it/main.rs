@@ -6,4 +6,5 @@ mod conformance;
 mod dcat;
 mod ods;
 mod outbound;
+mod robustness;
 mod support;

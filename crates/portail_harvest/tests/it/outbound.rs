@@ -335,3 +335,22 @@ async fn header_values_are_checked_without_echoing_secrets() {
     let error = fetcher().fetch(request).await.expect_err("invalid header");
     assert!(!error.to_string().contains("secret"), "{error}");
 }
+
+#[tokio::test]
+async fn a_redirect_to_another_host_does_not_carry_the_api_key() {
+    let target = TestServer::start(|_| Reply::json("{}")).await;
+    let location = target.url("/landing");
+    let redirecting = TestServer::start(move |_| Reply::redirect(location.clone())).await;
+    let request = get(&redirecting.url("/start")).header("Authorization", "secret-key");
+    let response = fetcher().fetch(request).await.expect("followed");
+    assert_eq!(response.url.path(), "/landing");
+    assert_eq!(
+        redirecting.seen()[0].header("authorization"),
+        Some("secret-key")
+    );
+    assert_eq!(
+        target.seen()[0].header("authorization"),
+        None,
+        "another port is another origin"
+    );
+}
