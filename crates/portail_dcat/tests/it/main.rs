@@ -1,0 +1,5 @@
+//! The integration tests of portail_dcat, one binary.
+
+mod conformance;
+mod read;
+mod support;
