@@ -2,4 +2,6 @@
 
 mod conformance;
 mod read;
+mod shacl;
 mod support;
+mod write;
