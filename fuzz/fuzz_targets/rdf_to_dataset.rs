@@ -20,7 +20,13 @@ fuzz_target!(|data: &[u8]| {
     let Some(now) = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single() else {
         return;
     };
-    if let Ok(page) = read_page(document, format, "https://fuzz.example/catalog", &limits, now) {
+    if let Ok(page) = read_page(
+        document,
+        format,
+        "https://fuzz.example/catalog",
+        &limits,
+        now,
+    ) {
         assert!(page.records.len() <= limits.max_datasets);
     }
 });

@@ -394,20 +394,3 @@ fn first_last_and_empty_pages() {
         .unwrap();
     assert!(!nt.contains("hydra"), "{nt}");
 }
-
-#[test]
-#[ignore = "prints a sample, for a look"]
-fn print_sample() {
-    let first = full_dataset();
-    let exports = [export(&first)];
-    let paging = Paging {
-        page: 1,
-        page_size: 2,
-        total: 5,
-        page_iri: &page_iri,
-    };
-    for format in [RdfFormat::Turtle, RdfFormat::JsonLd] {
-        let bytes = write_catalog(&catalog(), &exports, Some(&paging), format).unwrap();
-        println!("{}", String::from_utf8(bytes).unwrap());
-    }
-}
