@@ -1,6 +1,7 @@
 //! Parsing a document into an in-memory graph, within limits, and the small queries the
 //! mapping needs (literals in the preferred language, objects of a property...).
 
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use oxrdf::{Graph, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, TermRef, Triple};
@@ -72,6 +73,7 @@ pub(crate) fn parse(
 
     let mut graph = Graph::new();
     let mut datasets = Vec::new();
+    let mut seen_datasets = HashSet::new();
     let mut count = 0usize;
     for quad in quads {
         let quad = match quad {
@@ -92,7 +94,7 @@ pub(crate) fn parse(
         let triple = Triple::new(quad.subject, quad.predicate, quad.object);
         if triple.predicate.as_ref() == rdf::TYPE
             && is_dataset_class(&triple.object)
-            && !datasets.contains(&triple.subject)
+            && seen_datasets.insert(triple.subject.clone())
         {
             datasets.push(triple.subject.clone());
             if datasets.len() > limits.max_datasets {

@@ -31,6 +31,7 @@ pub const EXPORT_PREFIXES: &[(&str, &str)] = &[
     ("dct", DCT),
     ("foaf", FOAF),
     ("hydra", HYDRA),
+    ("rdf", RDF),
     ("rdfs", RDFS),
     ("skos", SKOS),
     ("spdx", SPDX),
@@ -144,6 +145,10 @@ pub mod spdx {
     term!(CHECKSUM, "http://spdx.org/rdf/terms#checksum");
     term!(CHECKSUM_CLASS, "http://spdx.org/rdf/terms#Checksum");
     term!(ALGORITHM, "http://spdx.org/rdf/terms#algorithm");
+    term!(
+        CHECKSUM_ALGORITHM,
+        "http://spdx.org/rdf/terms#ChecksumAlgorithm"
+    );
     term!(CHECKSUM_VALUE, "http://spdx.org/rdf/terms#checksumValue");
     /// Prefix of the algorithm individuals (`checksumAlgorithm_sha1`...).
     pub const ALGORITHM_PREFIX: &str = "http://spdx.org/rdf/terms#checksumAlgorithm_";
