@@ -33,6 +33,10 @@ pub struct GlobalOpts {
         hide_env_values = true
     )]
     pub database_url: Option<String>,
+    /// Folder of this process's search index, rebuilt from the database when missing or
+    /// unusable; every process needs its own [default: <DIR>/index].
+    #[arg(long, global = true, env = "PORTAIL_INDEX_DIR", value_name = "DIR")]
+    pub index_dir: Option<PathBuf>,
 }
 
 /// What to do.
@@ -50,6 +54,10 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Rebuild the search index from the database (with a progress bar). The server must not be
+    /// running on the same index folder; a running server rebuilds its index by itself when it
+    /// finds it missing or damaged at start.
+    Reindex,
     /// Add a synthetic catalog, for benchmarks and load tests.
     Generate(GenerateArgs),
     /// Measure performance.
@@ -64,6 +72,7 @@ impl Command {
             // Under load, sqlx warns about every statement slower than a second, which would
             // bury the results; the latencies measured already tell.
             Command::Bench(_) => "warn,sqlx::query=error",
+            Command::Reindex => "warn",
             _ => "info",
         }
     }
@@ -248,6 +257,26 @@ pub enum BenchCommand {
     /// always the SQLite file of that folder and files go to its `files` folder, so that the
     /// test file, its copy and the upload are all on one filesystem.
     Upload(BenchUploadArgs),
+    /// Generate a catalog, build its search index (timed), then run a mix of realistic searches
+    /// with facets from concurrent clients against the server started in this process.
+    ///
+    /// Runs in a fresh temporary folder unless --data-dir or --database-url is given; an
+    /// existing catalog there is reused as it is.
+    Search(BenchSearchArgs),
+}
+
+/// Options of `portail bench search`.
+#[derive(Debug, Clone, Args)]
+pub struct BenchSearchArgs {
+    /// Datasets to generate (when the database is empty).
+    #[arg(long, default_value_t = 100_000, value_name = "N")]
+    pub datasets: u64,
+    /// Concurrent clients.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub clients: usize,
+    /// How long the load runs, in seconds.
+    #[arg(long, default_value_t = 20, value_name = "SECONDS")]
+    pub duration: u64,
 }
 
 /// Options of `portail bench upload`.

@@ -18,6 +18,30 @@ pub const DEFAULT_DATA_DIR: &str = "./portail-data";
 /// Name of the default SQLite database inside the data folder.
 pub const SQLITE_FILE: &str = "portail.db";
 
+/// Folder of the search index inside the data folder, when none is given.
+pub const INDEX_DIR: &str = "index";
+
+/// Opens (or creates) the search index of this process; a missing, damaged or outdated index
+/// is recreated empty, and the server's follower rebuilds it from the database.
+pub fn open_search(
+    storage: &Storage,
+    global: &GlobalOpts,
+    writer_memory: usize,
+) -> anyhow::Result<std::sync::Arc<portail_search::SearchIndex>> {
+    let dir = storage.index_dir(global);
+    let (index, opened) = portail_search::SearchIndex::open(&dir, writer_memory)
+        .with_context(|| format!("cannot open the search index in {}", dir.display()))?;
+    match opened {
+        portail_search::Opened::Ready(state) => {
+            tracing::info!(index = %dir.display(), seq = state.seq, "search index opened");
+        }
+        portail_search::Opened::NeedsRebuild(reason) => {
+            tracing::info!(index = %dir.display(), reason = %reason, "search index to be built from the database");
+        }
+    }
+    Ok(std::sync::Arc::new(index))
+}
+
 /// Folder of hosted files inside the data folder, when no storage URL is given.
 pub const FILES_DIR: &str = "files";
 
@@ -42,6 +66,14 @@ impl Storage {
                 .clone()
                 .filter(|url| !url.trim().is_empty()),
         }
+    }
+
+    /// The search index folder.
+    pub fn index_dir(&self, global: &GlobalOpts) -> PathBuf {
+        global
+            .index_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join(INDEX_DIR))
     }
 
     /// The default SQLite file, used when no database URL is given.

@@ -36,6 +36,11 @@ pub enum SearchError {
     Io(#[from] std::io::Error),
     #[error("search index lock poisoned")]
     Poisoned,
+    #[error(
+        "the search index in {0} is in use by another Portail process: each process needs its own \
+         index folder (set PORTAIL_INDEX_DIR or --index-dir), or stop the other one"
+    )]
+    Locked(String),
 }
 
 /// Result type of this crate.
@@ -126,6 +131,10 @@ impl SearchIndex {
                 Self::recreate(dir, writer_memory, reason)
             }
             Ok(None) => Self::recreate(dir, writer_memory, "there was no index".to_owned()),
+            // Another process writes to this index: never wipe it from under it.
+            Err(SearchError::Index(tantivy::TantivyError::LockFailure(..))) => {
+                Err(SearchError::Locked(dir.display().to_string()))
+            }
             Err(e) => Self::recreate(dir, writer_memory, format!("it could not be opened ({e})")),
         }
     }

@@ -563,6 +563,16 @@ fn the_state_survives_a_reopen_and_a_bad_index_is_recreated() {
         assert!(matches!(opened, Opened::NeedsRebuild(ref r) if r.contains("did not finish")));
         assert_eq!(index.num_docs(), 0);
     }
+    // A second process on the same folder is refused, and the index is left alone.
+    {
+        let (first, _) = SearchIndex::open(&dir, 20_000_000).unwrap();
+        let second = SearchIndex::open(&dir, 20_000_000);
+        assert!(matches!(
+            second,
+            Err(portail_search::SearchError::Locked(_))
+        ));
+        drop(first);
+    }
     // Garbage in place of the index files.
     std::fs::write(dir.join("meta.json"), b"{not json").unwrap();
     let (index, opened) = SearchIndex::open(&dir, 20_000_000).unwrap();

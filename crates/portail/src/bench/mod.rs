@@ -4,6 +4,7 @@
 //! client. Every run stops by itself after its duration.
 
 mod client;
+pub mod search;
 pub mod upload;
 mod wrk;
 
@@ -146,6 +147,7 @@ pub async fn api(global: &GlobalOpts, args: &BenchApiArgs) -> anyhow::Result<()>
         Some(dir) => GlobalOpts {
             data_dir: Some(dir.path().to_owned()),
             database_url: None,
+            index_dir: None,
         },
         None => global.clone(),
     };
@@ -270,7 +272,7 @@ async fn measure_targets(
 }
 
 /// Waits until the server answers the list endpoint, or fails if it stopped or stays silent.
-async fn wait_until_ready(
+pub(crate) async fn wait_until_ready(
     http: &reqwest::Client,
     base: &str,
     server: &tokio::task::JoinHandle<std::io::Result<()>>,

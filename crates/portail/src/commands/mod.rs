@@ -5,6 +5,7 @@
 mod demo;
 mod generate;
 mod migrate;
+mod reindex;
 mod serve;
 mod token;
 mod user;
@@ -22,9 +23,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => migrate::run(global).await,
         Command::User(UserCommand::Create(args)) => user::create(global, args).await,
         Command::Token(TokenCommand::Create(args)) => token::create(global, args).await,
+        Command::Reindex => reindex::run(global).await,
         Command::Generate(args) => generate::run(global, args).await,
         Command::Bench(BenchCommand::Api(args)) => crate::bench::api(global, args).await,
         Command::Bench(BenchCommand::Upload(args)) => crate::bench::upload::run(global, args).await,
+        Command::Bench(BenchCommand::Search(args)) => crate::bench::search::run(global, args).await,
     }
 }
 

@@ -36,8 +36,9 @@ pub async fn run(global: &GlobalOpts, args: &ServeArgs) -> anyhow::Result<()> {
         demo = args.demo,
         "starting Portail"
     );
-    let (_, db) = config::open_migrated(global).await?;
-    let mut app = App::new(db.clone()).with_storage(files);
+    let (storage, db) = config::open_migrated(global).await?;
+    let search = config::open_search(&storage, global, portail_search::SERVE_WRITER_MEMORY)?;
+    let mut app = App::new(db.clone()).with_storage(files).with_search(search);
     app.uploads = uploads;
     if args.demo {
         match demo::load_if_empty(&app).await? {

@@ -6,7 +6,7 @@
 //! go through the ordinary repository functions.
 
 mod content;
-mod words;
+pub mod words;
 
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};

@@ -19,6 +19,7 @@ fn portail(data_dir: &Path) -> Command {
         .env_remove("PORTAIL_LISTEN")
         .env_remove("PORTAIL_PUBLIC_URL")
         .env_remove("PORTAIL_STORAGE_URL")
+        .env_remove("PORTAIL_INDEX_DIR")
         .env("RUST_LOG", "warn")
         .env("RUST_BACKTRACE", "1");
     command
@@ -72,7 +73,7 @@ fn help_lists_every_command() {
     let out = run(dir.path(), &["--help"]);
     out.assert_ok();
     for command in [
-        "serve", "demo", "migrate", "user", "token", "generate", "bench",
+        "serve", "demo", "migrate", "user", "token", "reindex", "generate", "bench",
     ] {
         assert!(
             out.stdout
@@ -304,6 +305,110 @@ async fn serve_answers_then_stops_on_sigterm() {
     assert!(signalled.success());
     let status = server.0.wait().unwrap();
     assert_eq!(status.code(), Some(0), "a clean stop");
+}
+
+/// Starts `portail serve` on a free port; returns it and its address.
+fn start_server(data_dir: &Path) -> (Server, String) {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let mut server = Server(
+        portail(data_dir)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("serve starts"),
+    );
+    let stderr = server.0.stderr.take().expect("piped stderr");
+    let (lines, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let address = loop {
+        let line = received
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("serve prints where it listens");
+        if let Some(address) = line.strip_prefix("Portail listening on ") {
+            break address.to_owned();
+        }
+    };
+    (server, address)
+}
+
+/// Polls a search until it finds datasets: the server builds its index in the background.
+async fn search_total(address: &str, query: &str) -> i64 {
+    let started = std::time::Instant::now();
+    loop {
+        let body: serde_json::Value =
+            reqwest::get(format!("{address}/api/2/datasets/search/?{query}"))
+                .await
+                .expect("the server answers")
+                .json()
+                .await
+                .expect("a JSON body");
+        let total = body["total"].as_i64().unwrap_or(0);
+        if total > 0 || started.elapsed() > std::time::Duration::from_secs(60) {
+            return total;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// `reindex` rebuilds the index from the database; `serve` rebuilds a missing or corrupt one by
+/// itself; a second process on an index in use is refused without harming it.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_search_index_is_rebuilt_from_the_database() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let dir = tempfile::tempdir().unwrap();
+    run(
+        dir.path(),
+        &["generate", "--datasets", "300", "--seed", "3"],
+    )
+    .assert_ok();
+    let rebuilt = run(dir.path(), &["reindex"]);
+    assert!(
+        rebuilt.assert_ok().stdout.contains("300 datasets"),
+        "{}",
+        rebuilt.stdout
+    );
+    assert!(
+        rebuilt.stderr.contains("indexing ["),
+        "a progress bar: {}",
+        rebuilt.stderr
+    );
+    let index = dir.path().join("index");
+    assert!(index.join("meta.json").is_file());
+
+    // An index in use is refused to a second process, and left alone.
+    let (server, address) = start_server(dir.path());
+    assert!(search_total(&address, "q=budget").await > 0);
+    let refused = run(dir.path(), &["reindex"]);
+    assert_eq!(refused.code, Some(1), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("in use by another Portail process"),
+        "{}",
+        refused.stderr
+    );
+    assert!(search_total(&address, "q=budget").await > 0);
+    drop(server);
+
+    // Missing: rebuilt at start.
+    std::fs::remove_dir_all(&index).unwrap();
+    let (server, address) = start_server(dir.path());
+    assert!(search_total(&address, "tag=budget").await > 0);
+    drop(server);
+
+    // Corrupt: rebuilt at start.
+    std::fs::write(index.join("meta.json"), b"{ not an index").unwrap();
+    let (server, address) = start_server(dir.path());
+    assert!(search_total(&address, "q=budget").await > 0);
+    drop(server);
 }
 
 /// A server process, killed if the test fails before stopping it.
