@@ -46,11 +46,15 @@ impl Modify for ApiKeyScheme {
         api::users::get_user, api::users::list_api_tokens, api::users::create_api_token, api::users::revoke_api_token,
         api::v2::get_dataset_v2, api::v2::list_resources_v2, api::v2::get_resource_v2,
         api::v2::get_dataset_extras, api::v2::update_dataset_extras,
+        crate::ckan::get_ckan_api_root, crate::ckan::get_ckan_api_version,
+        crate::ckan::ckan_action_get, crate::ckan::ckan_action_post,
+        crate::ckan::ckan_unversioned_action_get, crate::ckan::ckan_unversioned_action_post,
     ),
     modifiers(&ApiKeyScheme),
     tags(
         (name = "datasets"), (name = "resources"), (name = "organizations"), (name = "me"), (name = "users"),
         (name = "reference", description = "Reference lists"), (name = "site"),
+        (name = "ckan", description = "CKAN Action API (read), for CKAN harvesters"),
     )
 )]
 pub struct ApiDoc;

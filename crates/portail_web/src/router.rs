@@ -10,7 +10,7 @@ use tower_http::trace::TraceLayer;
 use crate::api::{datasets, files, health, organizations, reference, resources, users, v2};
 use crate::middleware::{invalidate_on_write, not_found};
 use crate::state::AppState;
-use crate::{openapi, pages};
+use crate::{ckan, openapi, pages};
 
 /// Registers `path` and, for paths ending in `/`, the same path without it.
 fn both(router: Router<AppState>, path: &str, handler: MethodRouter<AppState>) -> Router<AppState> {
@@ -23,6 +23,24 @@ fn both(router: Router<AppState>, path: &str, handler: MethodRouter<AppState>) -
 
 /// JSON bodies above this size are refused (a 100 000-character description fits easily).
 const JSON_BODY_LIMIT: usize = 8 * 1024 * 1024;
+
+/// What harvesters and crawlers read: the CKAN Action API, feeds, sitemaps, CSV exports.
+/// Every one answers 200 directly (udata's harvesters refuse redirects), `HEAD` included.
+fn harvestable_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    let harvestable: [(&str, MethodRouter<AppState>); 4] = [
+        ("/api", get(ckan::get_ckan_api_root)),
+        ("/api/3", get(ckan::get_ckan_api_version)),
+        (
+            "/api/3/action/{action}",
+            get(ckan::ckan_action_get).post(ckan::ckan_action_post),
+        ),
+        (
+            "/api/action/{action}",
+            get(ckan::ckan_unversioned_action_get).post(ckan::ckan_unversioned_action_post),
+        ),
+    ];
+    harvestable.into()
+}
 
 /// Builds the application router.
 pub fn router(state: AppState) -> Router {
@@ -139,6 +157,9 @@ pub fn router(state: AppState) -> Router {
     ];
     let mut router = Router::new();
     for (path, handler) in routes {
+        router = both(router, path, handler);
+    }
+    for (path, handler) in harvestable_routes() {
         router = both(router, path, handler);
     }
     router

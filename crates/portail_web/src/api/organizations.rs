@@ -56,6 +56,7 @@ pub async fn list_organizations(
             sort: params.get("sort").map(str::to_owned),
             page: page.page,
             page_size: page.page_size,
+            offset: None,
         };
         let (orgs, total) = repo::list(&state.app.db, &query).await?;
         let mut data = Vec::with_capacity(orgs.len());
