@@ -90,3 +90,9 @@ pub async fn last_public_change(app: &App) -> AppResult<Option<DateTime<Utc>>> {
 pub async fn public_slugs(app: &App, offset: i64, limit: Option<i64>) -> AppResult<Vec<String>> {
     Ok(catalog::public_slugs(&app.db, offset, limit).await?)
 }
+
+/// A number that changes with every write to the catalog (the outbox's last sequence):
+/// validators of generated documents (feeds, sitemaps, exports) are derived from it.
+pub async fn change_marker(app: &App) -> AppResult<i64> {
+    Ok(portail_db::changes::last_seq(&app.db).await?)
+}

@@ -49,6 +49,11 @@ impl Modify for ApiKeyScheme {
         crate::ckan::get_ckan_api_root, crate::ckan::get_ckan_api_version,
         crate::ckan::ckan_action_get, crate::ckan::ckan_action_post,
         crate::ckan::ckan_unversioned_action_get, crate::ckan::ckan_unversioned_action_post,
+        api::feeds::recent_datasets_atom_feed, api::feeds::organization_datasets_atom_feed,
+        api::exports::export_datasets_csv, api::exports::export_resources_csv,
+        api::exports::export_organizations_csv, api::exports::export_organization_datasets_csv,
+        crate::pages::sitemap::get_sitemap, crate::pages::sitemap::get_sitemap_part,
+        crate::pages::sitemap::get_robots_txt,
     ),
     modifiers(&ApiKeyScheme),
     tags(

@@ -7,8 +7,11 @@ use axum::routing::{MethodRouter, get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::api::{datasets, files, health, organizations, reference, resources, users, v2};
+use crate::api::{
+    datasets, exports, feeds, files, health, organizations, reference, resources, users, v2,
+};
 use crate::middleware::{invalidate_on_write, not_found};
+use crate::pages::sitemap;
 use crate::state::AppState;
 use crate::{ckan, openapi, pages};
 
@@ -27,7 +30,8 @@ const JSON_BODY_LIMIT: usize = 8 * 1024 * 1024;
 /// What harvesters and crawlers read: the CKAN Action API, feeds, sitemaps, CSV exports.
 /// Every one answers 200 directly (udata's harvesters refuse redirects), `HEAD` included.
 fn harvestable_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    let harvestable: [(&str, MethodRouter<AppState>); 4] = [
+    let harvestable: [(&str, MethodRouter<AppState>); 13] = [
+        // CKAN Action API (read)
         ("/api", get(ckan::get_ckan_api_root)),
         ("/api/3", get(ckan::get_ckan_api_version)),
         (
@@ -38,6 +42,36 @@ fn harvestable_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             "/api/action/{action}",
             get(ckan::ckan_unversioned_action_get).post(ckan::ckan_unversioned_action_post),
         ),
+        // Feeds
+        (
+            "/api/1/datasets/recent.atom",
+            get(feeds::recent_datasets_atom_feed),
+        ),
+        (
+            "/api/1/organizations/{org}/datasets.atom",
+            get(feeds::organization_datasets_atom_feed),
+        ),
+        // CSV exports
+        (
+            "/api/1/site/datasets.csv",
+            get(exports::export_datasets_csv),
+        ),
+        (
+            "/api/1/site/resources.csv",
+            get(exports::export_resources_csv),
+        ),
+        (
+            "/api/1/site/organizations.csv",
+            get(exports::export_organizations_csv),
+        ),
+        (
+            "/api/1/organizations/{org}/datasets.csv",
+            get(exports::export_organization_datasets_csv),
+        ),
+        // Crawlers: sitemaps (index parts at the root, see pages::sitemap) and robots.txt
+        ("/sitemap.xml", get(sitemap::get_sitemap)),
+        ("/{file}", get(sitemap::get_sitemap_part)),
+        ("/robots.txt", get(sitemap::get_robots_txt)),
     ];
     harvestable.into()
 }

@@ -2,14 +2,19 @@
 
 mod support;
 
+mod ckan;
 mod datasets;
+mod exports;
+mod feeds;
 mod files;
+mod json_schema;
 mod organization_members;
 mod organizations;
 mod reference;
 mod resources;
 mod s3;
 mod site;
+mod sitemap;
 mod smoke;
 mod users;
 mod v2;
