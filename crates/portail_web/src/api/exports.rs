@@ -378,9 +378,8 @@ fn dataset_stream(
             };
             return Some((write_rows(&[header_row(columns)]), c));
         }
-        let Some(query) = &c.query else {
-            return None;
-        };
+        // No query: the filters matched nothing (an unknown organization, say).
+        let query = c.query.as_ref()?;
         let batch =
             match catalog::public_batch(&c.state.app, query, c.after.as_deref(), BATCH).await {
                 Ok(batch) => batch,
@@ -393,9 +392,7 @@ fn dataset_stream(
         if batch.len() < usize::try_from(BATCH).unwrap_or(usize::MAX) {
             c.done = true;
         }
-        let Some(last) = batch.last() else {
-            return None;
-        };
+        let last = batch.last()?;
         c.after = Some(last.id.clone());
         let refs: Vec<&Dataset> = batch.iter().collect();
         let ctx = match view_ctx(&c.state, &c.base, None, &refs).await {
