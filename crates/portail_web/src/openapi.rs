@@ -52,8 +52,11 @@ impl Modify for ApiKeyScheme {
         api::feeds::recent_datasets_atom_feed, api::feeds::organization_datasets_atom_feed,
         api::exports::export_datasets_csv, api::exports::export_resources_csv,
         api::exports::export_organizations_csv, api::exports::export_organization_datasets_csv,
-        crate::pages::sitemap::get_sitemap, crate::pages::sitemap::get_sitemap_part,
+        crate::pages::sitemap::get_sitemap, crate::pages::sitemap::get_root_file,
         crate::pages::sitemap::get_robots_txt,
+        api::dcat::get_site_catalog, api::dcat::get_site_catalog_file, api::dcat::get_root_catalog,
+        api::dcat::get_organization_catalog, api::dcat::get_organization_catalog_file,
+        api::dcat::get_dataset_rdf, api::dcat::get_dataset_rdf_file,
     ),
     modifiers(&ApiKeyScheme),
     tags(

@@ -8,7 +8,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::api::{
-    datasets, exports, feeds, files, health, organizations, reference, resources, users, v2,
+    datasets, dcat, exports, feeds, files, health, organizations, reference, resources, users, v2,
 };
 use crate::middleware::{invalidate_on_write, not_found};
 use crate::pages::sitemap;
@@ -30,7 +30,7 @@ const JSON_BODY_LIMIT: usize = 8 * 1024 * 1024;
 /// What harvesters and crawlers read: the CKAN Action API, feeds, sitemaps, CSV exports.
 /// Every one answers 200 directly (udata's harvesters refuse redirects), `HEAD` included.
 fn harvestable_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    let harvestable: [(&str, MethodRouter<AppState>); 13] = [
+    let harvestable: [(&str, MethodRouter<AppState>); 20] = [
         // CKAN Action API (read)
         ("/api", get(ckan::get_ckan_api_root)),
         ("/api/3", get(ckan::get_ckan_api_version)),
@@ -68,9 +68,30 @@ fn harvestable_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             "/api/1/organizations/{org}/datasets.csv",
             get(exports::export_organization_datasets_csv),
         ),
-        // Crawlers: sitemaps (index parts at the root, see pages::sitemap) and robots.txt
+        // DCAT: `Accept` on the bare paths, the format's extension on `{..._file}`
+        ("/api/1/site/catalog", get(dcat::get_site_catalog)),
+        (
+            "/api/1/site/{catalog_file}",
+            get(dcat::get_site_catalog_file),
+        ),
+        ("/catalog", get(dcat::get_root_catalog)),
+        (
+            "/api/1/organizations/{org}/catalog",
+            get(dcat::get_organization_catalog),
+        ),
+        (
+            "/api/1/organizations/{org}/{org_file}",
+            get(dcat::get_organization_catalog_file),
+        ),
+        ("/api/1/datasets/{dataset}/rdf", get(dcat::get_dataset_rdf)),
+        (
+            "/api/1/datasets/{dataset}/{rdf_file}",
+            get(dcat::get_dataset_rdf_file),
+        ),
+        // Crawlers: sitemaps and robots.txt. `/{file}` serves the sitemap index parts and
+        // `/catalog.{ext}` (a path parameter cannot carry a suffix).
         ("/sitemap.xml", get(sitemap::get_sitemap)),
-        ("/{file}", get(sitemap::get_sitemap_part)),
+        ("/{file}", get(sitemap::get_root_file)),
         ("/robots.txt", get(sitemap::get_robots_txt)),
     ];
     harvestable.into()

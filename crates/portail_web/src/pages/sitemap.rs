@@ -8,7 +8,7 @@
 //! its own folder.
 
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
@@ -18,7 +18,7 @@ use portail_db::catalog::SitemapEntry;
 use crate::api::feeds::xml_escape;
 use crate::conditional::{self, Caching, VARY_ACCEPT};
 use crate::errors::ApiResult;
-use crate::extract::BaseUrl;
+use crate::extract::{BaseUrl, Params};
 use crate::state::AppState;
 
 /// URLs per sitemap file at most (the protocol's limit).
@@ -153,19 +153,27 @@ fn parse_part(file: &str) -> Option<(&'static str, i64)> {
     Some((kind, n))
 }
 
-/// One file of a sitemap index (`/sitemap-datasets-1.xml`, `/sitemap-organizations-1.xml`);
+/// A file at the root: one file of a sitemap index (`/sitemap-datasets-1.xml`,
+/// `/sitemap-organizations-1.xml`) or the DCAT catalog by extension (`/catalog.ttl`...);
 /// other single-segment paths are the usual 404.
 #[utoipa::path(
-    get, path = "/{file}", tag = "site", operation_id = "get_sitemap_part",
-    params(("file" = String, Path, description = "sitemap-datasets-{n}.xml or sitemap-organizations-{n}.xml")),
-    responses((status = 200, description = "sitemaps.org urlset", content_type = "application/xml"), (status = 304), (status = 404, description = "No such file"))
+    get, path = "/{file}", tag = "site", operation_id = "get_root_file",
+    params(("file" = String, Path, description = "sitemap-datasets-{n}.xml, sitemap-organizations-{n}.xml, or catalog.{ttl,rdf,xml,jsonld,json,nt}")),
+    responses((status = 200, description = "sitemaps.org urlset, or a DCAT-AP catalog page"), (status = 304), (status = 404, description = "No such file"))
 )]
-pub async fn get_sitemap_part(
+pub async fn get_root_file(
     State(state): State<AppState>,
     BaseUrl(base): BaseUrl,
     Path(file): Path<String>,
+    params: Params,
+    uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
+    if let Some(answer) =
+        crate::api::dcat::root_catalog_file(&state, &base, &file, &params, &uri, &headers).await
+    {
+        return answer;
+    }
     let Some((kind, n)) = parse_part(&file) else {
         return Ok(crate::middleware::not_found().await);
     };

@@ -4,6 +4,7 @@ mod support;
 
 mod ckan;
 mod datasets;
+mod dcat;
 mod exports;
 mod feeds;
 mod files;

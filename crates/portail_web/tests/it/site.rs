@@ -252,6 +252,9 @@ async fn every_path_answers_with_and_without_its_trailing_slash() {
         ("{token}", token_id.as_str()),
         ("{action}", "site_read"),
         ("{file}", "sitemap-datasets-1.xml"),
+        ("{catalog_file}", "catalog.ttl"),
+        ("{org_file}", "catalog.jsonld"),
+        ("{rdf_file}", "rdf.nt"),
     ];
 
     let mut failures = Vec::new();
