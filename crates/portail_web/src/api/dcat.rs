@@ -78,19 +78,24 @@ pub fn negotiate(accept: Option<&str>) -> Option<RdfFormat> {
     best.map(|(_, _, f)| f)
 }
 
-/// The format of a negotiated request, or the `406` to answer.
-fn negotiated(headers: &HeaderMap) -> Result<RdfFormat, Response> {
-    negotiate(headers.get(header::ACCEPT).and_then(|v| v.to_str().ok())).ok_or_else(|| {
-        let mut response = (
-            StatusCode::NOT_ACCEPTABLE,
-            axum::Json(serde_json::json!({"message": "Not acceptable: ask for text/turtle, application/rdf+xml, application/ld+json or application/n-triples, or use an extension (.ttl, .rdf, .jsonld, .nt)."})),
-        )
-            .into_response();
-        response
-            .headers_mut()
-            .insert(header::VARY, header::HeaderValue::from_static(VARY_ACCEPT));
-        response
-    })
+/// The format of a negotiated request.
+fn negotiated(headers: &HeaderMap) -> Option<RdfFormat> {
+    negotiate(headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()))
+}
+
+/// The `406` when `Accept` names no RDF syntax.
+fn not_acceptable() -> Response {
+    let message = "Not acceptable: ask for text/turtle, application/rdf+xml, application/ld+json \
+        or application/n-triples, or use an extension (.ttl, .rdf, .jsonld, .nt).";
+    let mut response = (
+        StatusCode::NOT_ACCEPTABLE,
+        axum::Json(serde_json::json!({ "message": message })),
+    )
+        .into_response();
+    response
+        .headers_mut()
+        .insert(header::VARY, header::HeaderValue::from_static(VARY_ACCEPT));
+    response
 }
 
 /// `{stem}.{ext}` -> the format, for the extension URLs.
@@ -168,7 +173,7 @@ fn rdf_response(
 /// Which catalog: the portal's or one organization's.
 enum Scope {
     Site,
-    Organization(Organization),
+    Organization(Box<Organization>),
 }
 
 async fn catalog(
@@ -290,9 +295,8 @@ pub async fn get_site_catalog(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let format = match negotiated(&headers) {
-        Ok(format) => format,
-        Err(response) => return Ok(response),
+    let Some(format) = negotiated(&headers) else {
+        return Ok(not_acceptable());
     };
     catalog(&state, &base, &params, &uri, &headers, format, Scope::Site).await
 }
@@ -329,9 +333,8 @@ pub async fn get_root_catalog(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let format = match negotiated(&headers) {
-        Ok(format) => format,
-        Err(response) => return Ok(response),
+    let Some(format) = negotiated(&headers) else {
+        return Ok(not_acceptable());
     };
     catalog(&state, &base, &params, &uri, &headers, format, Scope::Site).await
 }
@@ -363,12 +366,11 @@ pub async fn get_organization_catalog(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let format = match negotiated(&headers) {
-        Ok(format) => format,
-        Err(response) => return Ok(response),
+    let Some(format) = negotiated(&headers) else {
+        return Ok(not_acceptable());
     };
     let org = portail_app::organizations::get(&state.app, &org).await?;
-    let scope = Scope::Organization(org);
+    let scope = Scope::Organization(Box::new(org));
     catalog(&state, &base, &params, &uri, &headers, format, scope).await
 }
 
@@ -389,7 +391,7 @@ pub async fn get_organization_catalog_file(
 ) -> ApiResult<Response> {
     let format = by_extension(&file, "catalog").ok_or_else(not_found)?;
     let org = portail_app::organizations::get(&state.app, &org).await?;
-    let scope = Scope::Organization(org);
+    let scope = Scope::Organization(Box::new(org));
     catalog(&state, &base, &params, &uri, &headers, format, scope).await
 }
 
@@ -424,9 +426,8 @@ pub async fn get_dataset_rdf(
     Path(dataset): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let format = match negotiated(&headers) {
-        Ok(format) => format,
-        Err(response) => return Ok(response),
+    let Some(format) = negotiated(&headers) else {
+        return Ok(not_acceptable());
     };
     dataset_rdf(&state, &base, &dataset, &headers, format).await
 }
