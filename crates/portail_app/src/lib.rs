@@ -6,6 +6,7 @@
 //! web layer.
 
 pub mod auth;
+pub mod catalog;
 pub mod datasets;
 pub mod errors;
 pub mod files;

@@ -386,9 +386,44 @@ pub struct DatasetQuery {
     pub page: i64,
     pub page_size: i64,
     pub viewer: Viewer,
+    /// Term filters, all required (the CKAN API's `fq` lands here); see [`TermFilter`].
+    pub terms: Vec<TermFilter>,
+    /// Only datasets whose record changed at or after this instant (`last_modified_internal`).
+    pub modified_since: Option<DateTime<Utc>>,
+    /// Only datasets whose record changed at or before this instant.
+    pub modified_until: Option<DateTime<Utc>>,
+    /// Rows to skip; when set it wins over `page` (CKAN pages by `start`, not by page).
+    pub offset: Option<i64>,
+    /// Keyset paging in id order: only ids above this one (streamed exports read the whole
+    /// catalog in batches without the cost of large offsets).
+    pub after_id: Option<String>,
 }
 
-/// Sort keys accepted by [`DatasetQuery::sort`].
+/// A field a [`TermFilter`] can test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermField {
+    Id,
+    Slug,
+    /// A normalised tag.
+    Tag,
+    /// The publishing organization, by id or slug.
+    Organization,
+    /// A license id.
+    License,
+    /// A resource format (compared in lowercase).
+    Format,
+}
+
+/// `field` is one of `any_of` (or none of them when `negated`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TermFilter {
+    pub field: TermField,
+    pub any_of: Vec<String>,
+    pub negated: bool,
+}
+
+/// Sort keys accepted by [`DatasetQuery::sort`] from udata's API. The query also knows `id`
+/// and `slug` (each with an optional `-`), used by the CKAN API and the exports.
 pub const SORTS: &[&str] = &[
     "title",
     "created",
@@ -400,7 +435,7 @@ pub const SORTS: &[&str] = &[
     "downloads",
 ];
 
-fn filter_sql(query: &DatasetQuery) -> Sql {
+pub(crate) fn filter_sql(query: &DatasetQuery) -> Sql {
     let mut s = Sql::new(" FROM datasets d WHERE ");
     s.push(if query.deleted {
         "d.deleted_at IS NOT NULL"
@@ -485,7 +520,62 @@ fn filter_sql(query: &DatasetQuery) -> Sql {
             .bind(Arg::Text(format.to_lowercase()))
             .push(")");
     }
+    for term in &query.terms {
+        push_term(&mut s, term);
+    }
+    if let Some(since) = query.modified_since {
+        s.push(" AND d.last_modified_internal >= ")
+            .bind(Arg::Ts(since));
+    }
+    if let Some(until) = query.modified_until {
+        s.push(" AND d.last_modified_internal <= ")
+            .bind(Arg::Ts(until));
+    }
+    if let Some(after) = &query.after_id {
+        s.push(" AND d.id > ").bind(Arg::Text(after.clone()));
+    }
     s
+}
+
+fn push_term(s: &mut Sql, term: &TermFilter) {
+    // `x IN ()` is not SQL: an empty alternative matches nothing (or everything, negated).
+    if term.any_of.is_empty() {
+        if !term.negated {
+            s.push(" AND 1 = 0");
+        }
+        return;
+    }
+    s.push(if term.negated { " AND NOT " } else { " AND " });
+    let values = || term.any_of.iter().cloned();
+    match term.field {
+        TermField::Id => {
+            s.push("d.id IN ").bind_list(values());
+        }
+        TermField::Slug => {
+            s.push("d.slug IN ").bind_list(values());
+        }
+        TermField::Tag => {
+            s.push("EXISTS (SELECT 1 FROM dataset_tags t WHERE t.dataset_id = d.id AND t.tag IN ")
+                .bind_list(values())
+                .push(")");
+        }
+        TermField::Organization => {
+            // A dataset without organization is "not in" any: coalesce keeps NOT meaningful.
+            s.push("coalesce(d.organization_id, '') IN (SELECT o.id FROM organizations o WHERE o.id IN ")
+                .bind_list(values())
+                .push(" OR o.slug IN ")
+                .bind_list(values())
+                .push(")");
+        }
+        TermField::License => {
+            s.push("d.license IN ").bind_list(values());
+        }
+        TermField::Format => {
+            s.push("EXISTS (SELECT 1 FROM resources r WHERE r.dataset_id = d.id AND lower(r.format) IN ")
+                .bind_list(term.any_of.iter().map(|v| v.to_lowercase()))
+                .push(")");
+        }
+    }
 }
 
 fn order_sql(sort: Option<&str>) -> &'static str {
@@ -505,6 +595,11 @@ fn order_sql(sort: Option<&str>) -> &'static str {
         "-views" => "d.views DESC, d.id DESC",
         "downloads" => "d.resources_downloads, d.id",
         "-downloads" => "d.resources_downloads DESC, d.id DESC",
+        "-created" => "d.created_at_internal DESC, d.id DESC",
+        "id" => "d.id",
+        "-id" => "d.id DESC",
+        "slug" => "d.slug, d.id",
+        "-slug" => "d.slug DESC, d.id DESC",
         _ => "d.created_at_internal DESC, d.id DESC",
     }
 }
@@ -512,7 +607,7 @@ fn order_sql(sort: Option<&str>) -> &'static str {
 /// A page of datasets (with tags and resources) and the total number matching.
 pub async fn list(db: &Db, query: &DatasetQuery) -> DbResult<(Vec<Dataset>, i64)> {
     let total = count(db, query).await?;
-    if total <= (query.page - 1) * query.page_size {
+    if total <= query.offset.unwrap_or((query.page - 1) * query.page_size) {
         return Ok((Vec::new(), total));
     }
     Ok((page(db, query).await?, total))
@@ -534,7 +629,10 @@ pub async fn count(db: &Db, query: &DatasetQuery) -> DbResult<i64> {
 /// The page of datasets a query asks for, with tags and resources.
 pub async fn page(db: &Db, query: &DatasetQuery) -> DbResult<Vec<Dataset>> {
     let filter = filter_sql(query);
-    let offset = (query.page - 1) * query.page_size;
+    let offset = query
+        .offset
+        .unwrap_or((query.page - 1) * query.page_size)
+        .max(0);
     let mut page = Sql {
         text: format!(
             "SELECT {COLUMNS}{} ORDER BY {} LIMIT ",

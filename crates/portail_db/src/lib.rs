@@ -7,6 +7,7 @@
 //! records a row in the `changes` outbox.
 
 pub mod bulk;
+pub mod catalog;
 pub mod changes;
 pub mod datasets;
 pub mod organizations;

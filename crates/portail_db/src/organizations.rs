@@ -146,6 +146,8 @@ pub struct OrgQuery {
     pub sort: Option<String>,
     pub page: i64,
     pub page_size: i64,
+    /// Rows to skip; when set it wins over `page` (CKAN pages by `offset`).
+    pub offset: Option<i64>,
 }
 
 /// A page of live organizations and the total count.
@@ -163,6 +165,9 @@ pub async fn list(db: &Db, query: &OrgQuery) -> DbResult<(Vec<Organization>, i64
     }
     let order = match query.sort.as_deref().unwrap_or("name") {
         "-name" => "name DESC, id",
+        // Not among [`SORTS`] (udata has no slug sort); the CKAN API sorts by `name` (our slug).
+        "slug" => "slug, id",
+        "-slug" => "slug DESC, id",
         "created" => "created_at, id",
         "-created" => "created_at DESC, id",
         "last_modified" => "last_modified, id",
@@ -185,7 +190,12 @@ pub async fn list(db: &Db, query: &OrgQuery) -> DbResult<(Vec<Organization>, i64
     };
     page_sql.bind(Arg::Int(query.page_size));
     page_sql.push(" OFFSET ");
-    page_sql.bind(Arg::Int((query.page - 1) * query.page_size));
+    page_sql.bind(Arg::Int(
+        query
+            .offset
+            .unwrap_or((query.page - 1) * query.page_size)
+            .max(0),
+    ));
     let (total,): (i64,) = with_db!(db, |p| bind_args!(
         sqlx::query_as(sqlx::AssertSqlSafe(count_sql)),
         &filter.args

@@ -3,6 +3,8 @@
 
 pub mod api;
 pub mod cache;
+pub mod ckan;
+pub mod conditional;
 pub mod downloads;
 pub mod errors;
 pub mod extract;
@@ -11,6 +13,7 @@ pub mod openapi;
 pub mod pages;
 pub mod paging;
 pub mod router;
+pub mod site;
 pub mod state;
 pub mod views;
 

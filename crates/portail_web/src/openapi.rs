@@ -47,11 +47,23 @@ impl Modify for ApiKeyScheme {
         api::v2::get_dataset_v2, api::v2::list_resources_v2, api::v2::get_resource_v2,
         api::v2::get_dataset_extras, api::v2::update_dataset_extras,
         api::search::search_datasets, api::search::suggest_datasets, api::search::suggest_organizations,
+        crate::ckan::get_ckan_api_root, crate::ckan::get_ckan_api_version,
+        crate::ckan::ckan_action_get, crate::ckan::ckan_action_post,
+        crate::ckan::ckan_unversioned_action_get, crate::ckan::ckan_unversioned_action_post,
+        api::feeds::recent_datasets_atom_feed, api::feeds::organization_datasets_atom_feed,
+        api::exports::export_datasets_csv, api::exports::export_resources_csv,
+        api::exports::export_organizations_csv, api::exports::export_organization_datasets_csv,
+        crate::pages::sitemap::get_sitemap, crate::pages::sitemap::get_root_file,
+        crate::pages::sitemap::get_robots_txt,
+        api::dcat::get_site_catalog, api::dcat::get_site_catalog_file, api::dcat::get_root_catalog,
+        api::dcat::get_organization_catalog, api::dcat::get_organization_catalog_file,
+        api::dcat::get_dataset_rdf, api::dcat::get_dataset_rdf_file,
     ),
     modifiers(&ApiKeyScheme),
     tags(
         (name = "datasets"), (name = "resources"), (name = "organizations"), (name = "me"), (name = "users"),
         (name = "reference", description = "Reference lists"), (name = "site"),
+        (name = "ckan", description = "CKAN Action API (read), for CKAN harvesters"),
     )
 )]
 pub struct ApiDoc;

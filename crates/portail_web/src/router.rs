@@ -7,10 +7,14 @@ use axum::routing::{MethodRouter, get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::api::{datasets, files, health, organizations, reference, resources, search, users, v2};
+use crate::api::{
+    datasets, dcat, exports, feeds, files, health, organizations, reference, resources, search,
+    users, v2,
+};
 use crate::middleware::{invalidate_on_write, not_found};
+use crate::pages::sitemap;
 use crate::state::AppState;
-use crate::{openapi, pages};
+use crate::{ckan, openapi, pages};
 
 /// Registers `path` and, for paths ending in `/`, the same path without it.
 fn both(router: Router<AppState>, path: &str, handler: MethodRouter<AppState>) -> Router<AppState> {
@@ -23,6 +27,76 @@ fn both(router: Router<AppState>, path: &str, handler: MethodRouter<AppState>) -
 
 /// JSON bodies above this size are refused (a 100 000-character description fits easily).
 const JSON_BODY_LIMIT: usize = 8 * 1024 * 1024;
+
+/// What harvesters and crawlers read: the CKAN Action API, feeds, sitemaps, CSV exports.
+/// Every one answers 200 directly (udata's harvesters refuse redirects), `HEAD` included.
+fn harvestable_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    let harvestable: [(&str, MethodRouter<AppState>); 20] = [
+        // CKAN Action API (read)
+        ("/api", get(ckan::get_ckan_api_root)),
+        ("/api/3", get(ckan::get_ckan_api_version)),
+        (
+            "/api/3/action/{action}",
+            get(ckan::ckan_action_get).post(ckan::ckan_action_post),
+        ),
+        (
+            "/api/action/{action}",
+            get(ckan::ckan_unversioned_action_get).post(ckan::ckan_unversioned_action_post),
+        ),
+        // Feeds
+        (
+            "/api/1/datasets/recent.atom",
+            get(feeds::recent_datasets_atom_feed),
+        ),
+        (
+            "/api/1/organizations/{org}/datasets.atom",
+            get(feeds::organization_datasets_atom_feed),
+        ),
+        // CSV exports
+        (
+            "/api/1/site/datasets.csv",
+            get(exports::export_datasets_csv),
+        ),
+        (
+            "/api/1/site/resources.csv",
+            get(exports::export_resources_csv),
+        ),
+        (
+            "/api/1/site/organizations.csv",
+            get(exports::export_organizations_csv),
+        ),
+        (
+            "/api/1/organizations/{org}/datasets.csv",
+            get(exports::export_organization_datasets_csv),
+        ),
+        // DCAT: `Accept` on the bare paths, the format's extension on `{..._file}`
+        ("/api/1/site/catalog", get(dcat::get_site_catalog)),
+        (
+            "/api/1/site/{catalog_file}",
+            get(dcat::get_site_catalog_file),
+        ),
+        ("/catalog", get(dcat::get_root_catalog)),
+        (
+            "/api/1/organizations/{org}/catalog",
+            get(dcat::get_organization_catalog),
+        ),
+        (
+            "/api/1/organizations/{org}/{org_file}",
+            get(dcat::get_organization_catalog_file),
+        ),
+        ("/api/1/datasets/{dataset}/rdf", get(dcat::get_dataset_rdf)),
+        (
+            "/api/1/datasets/{dataset}/{rdf_file}",
+            get(dcat::get_dataset_rdf_file),
+        ),
+        // Crawlers: sitemaps and robots.txt. `/{file}` serves the sitemap index parts and
+        // `/catalog.{ext}` (a path parameter cannot carry a suffix).
+        ("/sitemap.xml", get(sitemap::get_sitemap)),
+        ("/{file}", get(sitemap::get_root_file)),
+        ("/robots.txt", get(sitemap::get_robots_txt)),
+    ];
+    harvestable.into()
+}
 
 /// Builds the application router.
 pub fn router(state: AppState) -> Router {
@@ -145,6 +219,9 @@ pub fn router(state: AppState) -> Router {
     ];
     let mut router = Router::new();
     for (path, handler) in routes {
+        router = both(router, path, handler);
+    }
+    for (path, handler) in harvestable_routes() {
         router = both(router, path, handler);
     }
     router

@@ -1,6 +1,9 @@
 //! JSON API handlers, one file per resource. Routes are listed in `router.rs`.
 
 pub mod datasets;
+pub mod dcat;
+pub mod exports;
+pub mod feeds;
 pub mod files;
 pub mod health;
 pub mod organizations;

@@ -56,6 +56,7 @@ pub async fn list_organizations(
             sort: params.get("sort").map(str::to_owned),
             page: page.page,
             page_size: page.page_size,
+            offset: None,
         };
         let wants_text = query.q.as_deref().is_some_and(|q| !q.trim().is_empty());
         let (orgs, total) = match (&query.q, &state.app.search) {

@@ -2,5 +2,6 @@
 //! pages, publishing in steps) is planned.
 
 pub mod home;
+pub mod sitemap;
 
 pub use home::home;

@@ -2,8 +2,13 @@
 
 mod support;
 
+mod ckan;
 mod datasets;
+mod dcat;
+mod exports;
+mod feeds;
 mod files;
+mod json_schema;
 mod organization_members;
 mod organizations;
 mod reference;
@@ -11,6 +16,7 @@ mod resources;
 mod s3;
 mod search;
 mod site;
+mod sitemap;
 mod smoke;
 mod users;
 mod v2;
