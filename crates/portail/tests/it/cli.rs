@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 use portail_db::{ConnectOptions, Db, datasets};
 
 /// The binary, with no configuration leaking in from the environment of the test run.
-fn portail(data_dir: &Path) -> Command {
+pub(crate) fn portail(data_dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_portail"));
     command
         .arg("--data-dir")
@@ -26,14 +26,14 @@ fn portail(data_dir: &Path) -> Command {
 }
 
 /// A finished run, with its output as text.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Run {
+    pub(crate) code: Option<i32>,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl Run {
-    fn assert_ok(&self) -> &Run {
+    pub(crate) fn assert_ok(&self) -> &Run {
         assert_eq!(
             self.code,
             Some(0),
@@ -45,7 +45,7 @@ impl Run {
     }
 }
 
-fn run(data_dir: &Path, args: &[&str]) -> Run {
+pub(crate) fn run(data_dir: &Path, args: &[&str]) -> Run {
     let Output {
         status,
         stdout,
@@ -308,7 +308,7 @@ async fn serve_answers_then_stops_on_sigterm() {
 }
 
 /// Starts `portail serve` on a free port; returns it and its address.
-fn start_server(data_dir: &Path) -> (Server, String) {
+pub(crate) fn start_server(data_dir: &Path) -> (Server, String) {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
 
@@ -412,7 +412,7 @@ async fn the_search_index_is_rebuilt_from_the_database() {
 }
 
 /// A server process, killed if the test fails before stopping it.
-struct Server(std::process::Child);
+pub(crate) struct Server(std::process::Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
