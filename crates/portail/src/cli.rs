@@ -263,6 +263,25 @@ pub enum BenchCommand {
     /// Runs in a fresh temporary folder unless --data-dir or --database-url is given; an
     /// existing catalog there is reused as it is.
     Search(BenchSearchArgs),
+    /// Generate a catalog, then fetch its whole DCAT catalog page by page as a harvester does
+    /// (Turtle by default), from the server started in this process, and time it.
+    ///
+    /// Runs in a fresh temporary folder unless --data-dir or --database-url is given.
+    Catalog(BenchCatalogArgs),
+}
+
+/// Options of `portail bench catalog`.
+#[derive(Debug, Clone, Args)]
+pub struct BenchCatalogArgs {
+    /// Datasets to generate (when the database is empty).
+    #[arg(long, default_value_t = 100_000, value_name = "N")]
+    pub datasets: u64,
+    /// Datasets per page (the catalog accepts at most 1000).
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub page_size: u64,
+    /// Extension of the format to fetch: ttl, rdf, jsonld or nt.
+    #[arg(long, default_value = "ttl", value_name = "EXT")]
+    pub format: String,
 }
 
 /// Options of `portail bench search`.

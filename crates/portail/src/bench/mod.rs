@@ -3,6 +3,7 @@
 //! pages of the dataset list. Load comes from wrk when it is installed, else from a built-in
 //! client. Every run stops by itself after its duration.
 
+pub mod catalog;
 mod client;
 pub mod search;
 pub mod upload;

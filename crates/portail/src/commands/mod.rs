@@ -28,6 +28,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(BenchCommand::Api(args)) => crate::bench::api(global, args).await,
         Command::Bench(BenchCommand::Upload(args)) => crate::bench::upload::run(global, args).await,
         Command::Bench(BenchCommand::Search(args)) => crate::bench::search::run(global, args).await,
+        Command::Bench(BenchCommand::Catalog(args)) => {
+            crate::bench::catalog::run(global, args).await
+        }
     }
 }
 
