@@ -581,3 +581,41 @@ fn the_state_survives_a_reopen_and_a_bad_index_is_recreated() {
     drop(index);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+mod properties {
+    use std::sync::OnceLock;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// One index for every case: building one per case would dominate the run.
+    fn shared() -> &'static SearchIndex {
+        static INDEX: OnceLock<SearchIndex> = OnceLock::new();
+        INDEX.get_or_init(loaded)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Whatever a visitor types, the search answers (possibly nothing), never an error.
+        #[test]
+        fn any_query_text_is_answered(text in ".{0,80}") {
+            let index = shared();
+            let hits = index.search(&SearchQuery { q: Some(text.clone()), page: 1, page_size: 5, ..Default::default() }, &["tags"]);
+            prop_assert!(hits.is_ok(), "{text:?}: {hits:?}");
+            prop_assert!(index.suggest(&text, 5).is_ok());
+            prop_assert!(index.search_organizations(&text, 1, 5).is_ok());
+        }
+
+        /// Hidden datasets never come back to an anonymous search, whatever the words.
+        #[test]
+        fn anonymous_searches_never_see_hidden_datasets(text in "[a-zéè \"]{0,30}") {
+            let index = shared();
+            let hits = index.search(&SearchQuery { q: Some(text), page: 1, page_size: 50, ..Default::default() }, &[]).unwrap();
+            for hidden in ["private", "deleted", "archived"] {
+                prop_assert!(!hits.ids.contains(&hidden.to_owned()));
+            }
+        }
+    }
+}
