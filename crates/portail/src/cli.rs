@@ -296,6 +296,9 @@ pub struct BenchSearchArgs {
     /// How long the load runs, in seconds.
     #[arg(long, default_value_t = 20, value_name = "SECONDS")]
     pub duration: u64,
+    /// Keep a complete index found in the folder instead of rebuilding (and timing) it.
+    #[arg(long)]
+    pub reuse_index: bool,
 }
 
 /// Options of `portail bench upload`.

@@ -100,6 +100,7 @@ pub struct SearchIndex {
     writer: Mutex<IndexWriter>,
     /// Bumped by every commit: cached search answers are keyed by it.
     commits: std::sync::atomic::AtomicU64,
+    facets: std::sync::Arc<facets::FacetCache>,
 }
 
 /// Memory of the indexing buffer while serving: small, commits are frequent.
@@ -212,6 +213,7 @@ impl SearchIndex {
             reader,
             writer: Mutex::new(writer),
             commits: std::sync::atomic::AtomicU64::new(0),
+            facets: std::sync::Arc::default(),
         })
     }
 
@@ -273,6 +275,8 @@ impl SearchIndex {
         prepared.commit()?;
         drop(writer);
         self.reader.reload()?;
+        self.facets
+            .refresh(self.reader.searcher().segment_readers())?;
         self.commits
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         Ok(())
@@ -297,9 +301,11 @@ impl SearchIndex {
         let facet_collector = facets::FacetCollector {
             facets: FACETS
                 .iter()
-                .filter(|(name, _)| facets.contains(name))
-                .copied()
+                .enumerate()
+                .filter(|(_, (name, _))| facets.contains(name))
+                .map(|(i, _)| i)
                 .collect(),
+            cache: self.facets.clone(),
         };
         let top = TopDocs::with_limit(limit).and_offset(offset);
         let sort = query.effective_sort();

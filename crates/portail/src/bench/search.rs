@@ -156,13 +156,16 @@ pub async fn run(global: &GlobalOpts, args: &BenchSearchArgs) -> anyhow::Result<
     let index = config::open_search(&storage, &global, BUILD_WRITER_MEMORY)?;
     let app = App::new(db.clone()).with_search(index.clone());
     let started = Instant::now();
-    portail_app::search::rebuild(&app, &index, &|done, total| {
-        if done % 100_000 == 0 && done > 0 {
-            eprintln!("bench: indexed {done}/{total}");
-        }
-    })
-    .await
-    .context("cannot build the search index")?;
+    let reused = args.reuse_index && index.state().is_ok_and(|s| s.complete);
+    if !reused {
+        portail_app::search::rebuild(&app, &index, &|done, total| {
+            if done % 100_000 == 0 && done > 0 {
+                eprintln!("bench: indexed {done}/{total}");
+            }
+        })
+        .await
+        .context("cannot build the search index")?;
+    }
     let build = started.elapsed();
     let index_bytes = folder_size(&index_dir);
 
@@ -220,13 +223,21 @@ pub async fn run(global: &GlobalOpts, args: &BenchSearchArgs) -> anyhow::Result<
         args.clients.max(1),
         duration.as_secs()
     );
-    println!(
-        "index build: {:.1} s ({:.0} datasets/s), {} documents, {:.0} MiB on disk",
-        build.as_secs_f64(),
-        catalog as f64 / build.as_secs_f64().max(0.001),
-        index.num_docs(),
-        index_bytes as f64 / 1_048_576.0
-    );
+    if reused {
+        println!(
+            "index reused (not rebuilt): {} documents, {:.0} MiB on disk",
+            index.num_docs(),
+            index_bytes as f64 / 1_048_576.0
+        );
+    } else {
+        println!(
+            "index build: {:.1} s ({:.0} datasets/s), {} documents, {:.0} MiB on disk",
+            build.as_secs_f64(),
+            catalog as f64 / build.as_secs_f64().max(0.001),
+            index.num_docs(),
+            index_bytes as f64 / 1_048_576.0
+        );
+    }
     println!(
         "{:<28} {:>9} {:>7} {:>9} {:>9} {:>9} {:>9}",
         "queries (all with facets)", "requests", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms"
