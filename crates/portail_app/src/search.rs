@@ -382,7 +382,13 @@ pub async fn follow_changes(app: App, index: Arc<SearchIndex>) {
     let mut cursor = Cursor::default();
     let state = index.state().unwrap_or_default();
     match state.complete {
-        true => cursor.seen = state.seq,
+        true => {
+            cursor.seen = state.seq;
+            let warmed = index.clone();
+            if let Err(e) = blocking(move || warmed.warm()).await {
+                warn!(error = %e, "cannot prepare the search index's facets");
+            }
+        }
         false => loop {
             info!("building the search index from the database");
             let started = Instant::now();

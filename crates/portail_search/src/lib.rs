@@ -282,6 +282,14 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Prepares what searches need in memory (the facet values of every segment), so that the
+    /// first searches after a start do not pay for it.
+    pub fn warm(&self) -> SearchResult<()> {
+        self.facets
+            .refresh(self.reader.searcher().segment_readers())?;
+        Ok(())
+    }
+
     /// Changes whenever what searches see changes (a count of commits).
     pub fn generation(&self) -> u64 {
         self.commits.load(std::sync::atomic::Ordering::Acquire)
