@@ -164,7 +164,7 @@ pub async fn home(ctx: PageCtx, headers: HeaderMap) -> PageResult<Response> {
 /// The facets shown on the search page, in order.
 const PAGE_FACETS: &[(&str, &str, &str)] = &[
     ("organization", "organization", "facet_organization"),
-    ("tag", "tag", "facet_tag"),
+    ("tags", "tag", "facet_tag"),
     ("license", "license", "facet_license"),
     ("format", "format", "facet_format"),
     ("frequency", "frequency", "facet_frequency"),

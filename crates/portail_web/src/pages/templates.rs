@@ -110,6 +110,15 @@ impl Templates {
         env.add_filter("date", |value: String| {
             value.chars().take(10).collect::<String>()
         });
+        env.add_filter("truncate", |value: String, length: usize| {
+            if value.chars().count() <= length {
+                value
+            } else {
+                let mut cut: String = value.chars().take(length).collect();
+                cut.push('…');
+                cut
+            }
+        });
         let folder = dir.clone();
         env.set_loader(move |name| {
             if let Some(folder) = &folder {
