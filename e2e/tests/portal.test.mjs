@@ -104,8 +104,8 @@ test('publish a dataset with an uploaded file and a remote link', async () => {
   await page.setInputFiles('#u-file', file);
   await Promise.all([page.waitForURL(/\/resources$/), page.waitForResponse((r) => r.url().includes('/upload')), page.click('button:has-text("Envoyer le fichier")')]);
   await page.waitForSelector('text=Tronçons 2024');
-  await page.fill('#f-url', 'https://carto.example.org/velo');
-  await page.fill('#f-title', 'Carte interactive');
+  await page.fill('#l-url', 'https://carto.example.org/velo');
+  await page.fill('#l-title', 'Carte interactive');
   await page.selectOption('#l-type', 'documentation');
   await Promise.all([page.waitForNavigation(), page.click('button:has-text("Ajouter le lien")')]);
   await page.waitForSelector('text=Carte interactive');
@@ -143,8 +143,10 @@ test('edit it', async () => {
   await page.goto(`${base}/datasets/${slug}/edit`);
   await shot('08-edit');
   await page.fill('#f-title', `${title} (modifié)`);
-  await Promise.all([page.waitForURL(`${base}/datasets/${slug}/`), page.click('form[action$="/edit"] button:has-text("Enregistrer")')]);
+  await Promise.all([page.waitForURL(/\/datasets\/[^/]+\/$/), page.click(`form[action="/datasets/${slug}/edit"] button[type=submit]`)]);
   assert.match(await page.textContent('h1'), /modifié/);
+  // A new title gives a new slug (as in udata); the old address still resolves through the API.
+  slug = page.url().split('/datasets/')[1].split('/')[0];
   await page.goto(`${base}/datasets/${slug}/dashboard`);
   assert.match(await page.content(), /Qualité des métadonnées/);
   await shot('09-dashboard');
@@ -165,7 +167,7 @@ test('create an API key and use it with curl', async () => {
 
 test('delete a resource after confirming', async () => {
   await page.goto(`${base}/datasets/${slug}/edit`);
-  await page.click('a.btn.danger:has-text("Supprimer") >> nth=0');
+  await page.click('a.btn.danger[href*="/resources/"] >> nth=0');
   await page.waitForSelector('text=irréversible');
   await shot('11-confirm-delete');
   await Promise.all([page.waitForURL(`${base}/datasets/${slug}/edit`), page.click('button:has-text("Oui, supprimer")')]);
