@@ -145,3 +145,8 @@ pub async fn logout(app: &App, token: &str) -> AppResult<()> {
     sessions::delete(&app.db, &hash_token(token)).await?;
     Ok(())
 }
+
+/// Deletes the expired sessions; returns how many (run hourly by `portail serve`).
+pub async fn purge_expired(app: &App) -> AppResult<u64> {
+    Ok(sessions::purge_expired(&app.db, app.clock.now()).await?)
+}

@@ -103,6 +103,11 @@ async fn maintain(app: App, purge_grace_days: i64) {
             Ok(n) => info!(files = n, "removed orphan files"),
             Err(e) => warn!(error = %e, "cannot remove orphan files"),
         }
+        match portail_app::sessions::purge_expired(&app).await {
+            Ok(0) => {}
+            Ok(n) => info!(sessions = n, "removed expired browser sessions"),
+            Err(e) => warn!(error = %e, "cannot remove expired sessions"),
+        }
     }
 }
 

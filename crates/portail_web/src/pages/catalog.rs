@@ -89,11 +89,9 @@ pub async fn dataset_views(
             map.insert(
                 "excerpt".into(),
                 json!(
-                    d.description_short.clone().unwrap_or_else(|| d
-                        .description
-                        .chars()
-                        .take(220)
-                        .collect())
+                    d.description_short
+                        .clone()
+                        .unwrap_or_else(|| markdown::plain_text(&d.description, 260))
                 ),
             );
             if with_description {
@@ -425,7 +423,7 @@ pub async fn list_organizations_page(ctx: PageCtx, params: Params) -> PageResult
         .map(|o| {
             json!({
                 "slug": o.slug, "name": o.name, "acronym": o.acronym,
-                "excerpt": o.description.chars().take(200).collect::<String>(),
+                "excerpt": markdown::plain_text(&o.description, 200),
                 "datasets": counts.get(&o.id).copied().unwrap_or(0),
             })
         })

@@ -69,9 +69,39 @@ pub fn render(source: &str) -> String {
     out
 }
 
+/// The text of Markdown without its markup, for excerpts (at most `max` characters).
+pub fn plain_text(source: &str, max: usize) -> String {
+    let mut out = String::new();
+    for event in Parser::new(source) {
+        match event {
+            Event::Text(text) | Event::Code(text) => out.push_str(&text),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+            _ => {}
+        }
+        if out.chars().count() >= max {
+            break;
+        }
+    }
+    let collapsed = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    collapsed.chars().take(max).collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::render;
+    use super::{plain_text, render};
+
+    #[test]
+    fn excerpts_have_no_markup() {
+        assert_eq!(
+            plain_text("Les **pistes** [ici](https://x.org)\n\n# Titre", 100),
+            "Les pistes ici Titre"
+        );
+        assert_eq!(plain_text("abcdef", 3), "abc");
+    }
 
     #[test]
     fn raw_html_is_escaped() {

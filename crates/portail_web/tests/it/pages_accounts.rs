@@ -272,3 +272,18 @@ async fn api_key_page_shows_the_key_once_and_it_works() {
         .unwrap();
     assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn expired_sessions_end_and_are_purged() {
+    let t = TestApp::new().await;
+    let (_, mut b) = signed_in(&t, "Alice").await;
+    assert_eq!(b.get("/me/").await.status, StatusCode::OK);
+    let later = chrono::Utc::now()
+        + chrono::Duration::days(portail_app::sessions::SESSION_DAYS)
+        + chrono::Duration::hours(1);
+    let purged = portail_db::sessions::purge_expired(&t.app.db, later)
+        .await
+        .unwrap();
+    assert_eq!(purged, 1);
+    assert_eq!(b.get("/me/").await.status, StatusCode::SEE_OTHER);
+}
