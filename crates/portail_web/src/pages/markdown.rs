@@ -75,11 +75,8 @@ pub fn plain_text(source: &str, max: usize) -> String {
     for event in Parser::new(source) {
         match event {
             Event::Text(text) | Event::Code(text) => out.push_str(&text),
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => {
-                if !out.ends_with(' ') {
-                    out.push(' ');
-                }
-            }
+            // Spaces are collapsed below.
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => out.push(' '),
             _ => {}
         }
         if out.chars().count() >= max {
