@@ -109,6 +109,33 @@ async fn publish_flow_through_the_forms() {
     assert!(page.html.contains("Tronçons 2024"));
     assert!(page.html.contains("sha256"));
     assert!(page.html.contains("Carte interactive"));
+    // Replace the hosted file from the edit page.
+    let file = api.body["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["filetype"] == "file")
+        .unwrap()
+        .clone();
+    let rid = file["id"].as_str().unwrap();
+    b.get("/datasets/pistes-cyclables/edit").await;
+    let page = b
+        .post_file(
+            &format!("/datasets/pistes-cyclables/resources/{rid}/replace"),
+            &[],
+            "troncons-2025.csv",
+            b"id,longueur\n1,125\n".to_vec(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    let after = t
+        .get(
+            &format!("/api/1/datasets/pistes-cyclables/resources/{rid}/"),
+            None,
+        )
+        .await;
+    assert_ne!(after.body["checksum"], file["checksum"], "{}", after.text);
+    assert_eq!(after.body["filesize"], 18);
     let _ = alice;
 }
 
