@@ -93,6 +93,10 @@ pub struct ServeArgs {
     /// [default: from each request's Host].
     #[arg(long, env = "PORTAIL_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
+    /// Folder of templates overriding the embedded ones (same file names), re-read when they
+    /// change [default: the embedded templates only].
+    #[arg(long, env = "PORTAIL_TEMPLATES_DIR", value_name = "DIR")]
+    pub templates_dir: Option<std::path::PathBuf>,
     /// Load the demo catalog first when the database has no dataset.
     #[arg(long)]
     pub demo: bool,

@@ -13,6 +13,7 @@ pub mod files;
 pub mod organizations;
 pub mod resources;
 pub mod search;
+pub mod sessions;
 pub mod users;
 
 use std::sync::Arc;

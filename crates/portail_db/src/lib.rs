@@ -12,6 +12,7 @@ pub mod changes;
 pub mod datasets;
 pub mod organizations;
 pub mod resources;
+pub mod sessions;
 pub mod slugs;
 pub mod sql;
 pub mod tokens;
@@ -143,6 +144,12 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         description: "list indexes",
         sqlite: include_str!("../migrations/sqlite/0003_list_indexes.sql"),
         postgres: include_str!("../migrations/postgres/0003_list_indexes.sql"),
+    },
+    EmbeddedMigration {
+        version: 5,
+        description: "sessions",
+        sqlite: include_str!("../migrations/sqlite/0005_sessions.sql"),
+        postgres: include_str!("../migrations/postgres/0005_sessions.sql"),
     },
 ];
 

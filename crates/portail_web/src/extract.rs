@@ -274,3 +274,19 @@ pub fn base_url(state: &AppState, parts: &Parts) -> String {
         .unwrap_or("localhost");
     format!("http://{host}")
 }
+
+/// [`base_url`] from the request headers only (page handlers that already extracted them).
+pub fn base_url_from(state: &AppState, headers: &axum::http::HeaderMap) -> String {
+    if let Some(public) = &state.settings.public_url {
+        return public.trim_end_matches('/').to_owned();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}

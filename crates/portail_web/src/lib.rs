@@ -28,6 +28,10 @@ pub struct Settings {
     /// Public base URL (e.g. `https://data.example.org`), used for absolute URLs in responses;
     /// when unset, they are built from the request's `Host`.
     pub public_url: Option<String>,
+    /// A folder of templates overriding the embedded ones (`PORTAIL_TEMPLATES_DIR`).
+    pub templates_dir: Option<std::path::PathBuf>,
+    /// Fail on undefined template variables instead of rendering them empty (tests).
+    pub strict_templates: bool,
 }
 
 /// The background tasks of the web layer; they stop when this is dropped.
@@ -57,11 +61,13 @@ pub fn app_state(app: portail_app::App, settings: Settings) -> (AppState, Backgr
             index,
         )));
     }
+    let pages = Arc::new(pages::PagesState::new(&settings));
     let state = AppState::new(state::Shared {
         app,
         settings,
         cache,
         downloads,
+        pages,
     });
     (state, Background(tasks))
 }
@@ -76,9 +82,13 @@ pub async fn run(
 ) -> std::io::Result<()> {
     let (state, background) = app_state(app, settings);
     let router = router::router(state.clone());
-    let served = axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    // The peer address feeds the login rate limit.
+    let served = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
     drop(background);
     state.downloads.flush(&state.app).await;
     served

@@ -21,7 +21,7 @@ pub async fn invalidate_on_write(
         Method::GET | Method::HEAD | Method::OPTIONS
     );
     let response = next.run(request).await;
-    if write && response.status().is_success() {
+    if write && (response.status().is_success() || response.status().is_redirection()) {
         state.cache.invalidate();
     }
     response

@@ -98,6 +98,107 @@ fn harvestable_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     harvestable.into()
 }
 
+/// The web portal's pages (`pages/`): HTML for browsers, sessions and CSRF-checked forms.
+fn page_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    use crate::pages::{account, assets, catalog, manage, orgs, publish};
+    let upload = |handler: MethodRouter<AppState>| handler.layer(DefaultBodyLimit::disable());
+    vec![
+        ("/static/{asset}", get(assets::get_static_asset)),
+        ("/lang/{code}", get(account::switch_language)),
+        // Catalog
+        ("/datasets/", get(catalog::search_datasets_page)),
+        ("/datasets/{dataset}/", get(catalog::get_dataset_page)),
+        ("/organizations/", get(catalog::list_organizations_page)),
+        ("/organizations/{org}/", get(catalog::get_organization_page)),
+        ("/users/{user}/", get(catalog::get_user_page)),
+        // Accounts
+        ("/login", get(account::login_page).post(account::login)),
+        (
+            "/register",
+            get(account::register_page).post(account::register),
+        ),
+        ("/logout", post(account::logout)),
+        ("/me/", get(account::me_page).post(account::update_me)),
+        (
+            "/me/api-keys",
+            get(account::api_keys_page).post(account::create_api_key),
+        ),
+        ("/me/api-keys/{token}/revoke", post(account::revoke_api_key)),
+        // Publishing
+        (
+            "/publish",
+            get(publish::publish_owner_page).post(publish::publish_choose_owner),
+        ),
+        ("/publish/describe", post(publish::publish_describe)),
+        (
+            "/publish/{dataset}/resources",
+            get(publish::publish_resources_page),
+        ),
+        (
+            "/publish/{dataset}/finish",
+            get(publish::publish_finish_page),
+        ),
+        // Producers
+        (
+            "/datasets/{dataset}/edit",
+            get(manage::edit_dataset_page).post(manage::update_dataset_page),
+        ),
+        (
+            "/datasets/{dataset}/visibility",
+            post(publish::set_visibility),
+        ),
+        (
+            "/datasets/{dataset}/upload",
+            upload(post(publish::upload_resource_page)),
+        ),
+        (
+            "/datasets/{dataset}/link",
+            post(publish::link_resource_page),
+        ),
+        (
+            "/datasets/{dataset}/delete",
+            get(manage::confirm_delete_dataset_page).post(manage::delete_dataset_page),
+        ),
+        (
+            "/datasets/{dataset}/dashboard",
+            get(manage::dataset_dashboard_page),
+        ),
+        (
+            "/datasets/{dataset}/resources/{rid}/edit",
+            post(manage::update_resource_page),
+        ),
+        (
+            "/datasets/{dataset}/resources/{rid}/move",
+            post(manage::move_resource_page),
+        ),
+        (
+            "/datasets/{dataset}/resources/{rid}/replace",
+            upload(post(publish::replace_resource_page)),
+        ),
+        (
+            "/datasets/{dataset}/resources/{rid}/delete",
+            get(manage::confirm_delete_resource_page).post(manage::delete_resource_page),
+        ),
+        // Organizations
+        (
+            "/organizations/new",
+            get(orgs::new_organization_page).post(orgs::create_organization_page),
+        ),
+        (
+            "/organizations/{org}/members",
+            get(orgs::members_page).post(orgs::add_member_page),
+        ),
+        (
+            "/organizations/{org}/members/{user}/role",
+            post(orgs::change_member_role_page),
+        ),
+        (
+            "/organizations/{org}/members/{user}/remove",
+            post(orgs::remove_member_page),
+        ),
+    ]
+}
+
 /// Builds the application router.
 pub fn router(state: AppState) -> Router {
     let routes: [(&str, MethodRouter<AppState>); 37] = [
@@ -219,6 +320,9 @@ pub fn router(state: AppState) -> Router {
     ];
     let mut router = Router::new();
     for (path, handler) in routes {
+        router = both(router, path, handler);
+    }
+    for (path, handler) in page_routes() {
         router = both(router, path, handler);
     }
     for (path, handler) in harvestable_routes() {

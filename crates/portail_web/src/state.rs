@@ -21,6 +21,8 @@ pub struct Shared {
     pub settings: Settings,
     pub cache: Arc<ResponseCache>,
     pub downloads: Arc<DownloadCounter>,
+    /// Templates, login rate limit: what the web pages need.
+    pub pages: Arc<crate::pages::PagesState>,
 }
 
 impl AppState {

@@ -31,6 +31,10 @@ pub async fn run(global: &GlobalOpts, args: &ServeArgs) -> anyhow::Result<()> {
         files = files.describe(),
         listen = %args.listen,
         public_url = public_url.as_deref().unwrap_or("(from each request's Host)"),
+        templates_dir = args
+            .templates_dir
+            .as_deref()
+            .map_or("(embedded)".to_owned(), |d| d.display().to_string()),
         max_upload_size = uploads.max_size,
         chunk_retention_hours = args.files.chunk_retention_hours,
         demo = args.demo,
@@ -59,7 +63,11 @@ pub async fn run(global: &GlobalOpts, args: &ServeArgs) -> anyhow::Result<()> {
         .context("cannot read the listening address")?;
     eprintln!("Portail listening on http://{address}");
     let maintenance = tokio::spawn(maintain(app.clone(), args.purge_grace_days));
-    let settings = portail_web::Settings { public_url };
+    let settings = portail_web::Settings {
+        public_url,
+        templates_dir: args.templates_dir.clone(),
+        strict_templates: false,
+    };
     let served = portail_web::run(app, settings, listener, shutdown_signal()).await;
     maintenance.abort();
     db.close().await;
@@ -94,6 +102,11 @@ async fn maintain(app: App, purge_grace_days: i64) {
             Ok(0) => {}
             Ok(n) => info!(files = n, "removed orphan files"),
             Err(e) => warn!(error = %e, "cannot remove orphan files"),
+        }
+        match portail_app::sessions::purge_expired(&app).await {
+            Ok(0) => {}
+            Ok(n) => info!(sessions = n, "removed expired browser sessions"),
+            Err(e) => warn!(error = %e, "cannot remove expired sessions"),
         }
     }
 }

@@ -270,7 +270,7 @@ fn chunk_error(message: &str) -> Response {
 
 /// Handles an upload body for a target: a single file, one chunk, or the final call of a
 /// chunked upload. Returns the stored file once complete, or the response to a chunk.
-async fn receive(
+pub(crate) async fn receive(
     state: &AppState,
     dataset_id: &str,
     multipart: Multipart,

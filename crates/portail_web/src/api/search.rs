@@ -324,7 +324,7 @@ async fn run_search(
 
 /// Puts labels on facet values: organization names, license titles, frequency and
 /// granularity labels.
-async fn label_facets(
+pub(crate) async fn label_facets(
     state: &AppState,
     counts: portail_search::FacetCounts,
     lang: &str,

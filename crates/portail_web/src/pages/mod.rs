@@ -1,7 +1,39 @@
-//! Server-rendered pages. For now only the landing page; the full web portal (search, dataset
-//! pages, publishing in steps) is planned.
+//! Server-rendered pages of the web portal (French by default, English on request): browsing
+//! the catalog, accounts, publishing in steps, editing. Handlers only map forms to
+//! `portail_app` use cases and results to templates; every POST checks the CSRF token.
 
-pub mod home;
+pub mod account;
+pub mod assets;
+pub mod catalog;
+pub mod context;
+pub mod errors;
+pub mod i18n;
+pub mod manage;
+pub mod markdown;
+pub mod orgs;
+pub mod publish;
 pub mod sitemap;
+pub mod templates;
 
-pub use home::home;
+pub use catalog::home;
+
+use portail_app::sessions::LoginLimiter;
+
+use crate::Settings;
+use crate::pages::templates::Templates;
+
+/// What the pages share: the templates and the login rate limit.
+pub struct PagesState {
+    pub templates: Templates,
+    pub login_limiter: LoginLimiter,
+}
+
+impl PagesState {
+    /// Builds the templates from the settings.
+    pub fn new(settings: &Settings) -> PagesState {
+        PagesState {
+            templates: Templates::new(settings.templates_dir.clone(), settings.strict_templates),
+            login_limiter: LoginLimiter::default(),
+        }
+    }
+}

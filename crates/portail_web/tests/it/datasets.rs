@@ -153,6 +153,7 @@ async fn list_envelope_and_paging_links() {
 async fn public_url_setting_is_used_for_every_link() {
     let t = TestApp::with_settings(Settings {
         public_url: Some("https://data.example.org/".into()),
+        ..Settings::default()
     })
     .await;
     let alice = t.user("Alice").await;

@@ -93,7 +93,11 @@ pub async fn fresh_db() -> (Db, Option<TempDir>) {
 impl TestApp {
     /// Starts a portal on a fresh database.
     pub async fn new() -> TestApp {
-        Self::with_settings(portail_web::Settings::default()).await
+        Self::with_settings(portail_web::Settings {
+            strict_templates: true,
+            ..portail_web::Settings::default()
+        })
+        .await
     }
 
     /// Starts a portal with the given settings.
