@@ -101,6 +101,9 @@ pub struct SearchIndex {
     /// Bumped by every commit: cached search answers are keyed by it.
     commits: std::sync::atomic::AtomicU64,
     facets: std::sync::Arc<facets::FacetCache>,
+    /// The state of the last commit that searches see (set after the reader reloads, so that
+    /// "caught up" never runs ahead of what a search returns).
+    visible: Mutex<IndexState>,
 }
 
 /// Memory of the indexing buffer while serving: small, commits are frequent.
@@ -207,6 +210,12 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        let visible = index
+            .load_metas()?
+            .payload
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok())
+            .unwrap_or_default();
         Ok(SearchIndex {
             index,
             fields,
@@ -214,18 +223,13 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             commits: std::sync::atomic::AtomicU64::new(0),
             facets: std::sync::Arc::default(),
+            visible: Mutex::new(visible),
         })
     }
 
-    /// The state recorded by the last commit.
+    /// The state recorded by the last commit that searches see.
     pub fn state(&self) -> SearchResult<IndexState> {
-        Ok(self
-            .index
-            .load_metas()?
-            .payload
-            .as_deref()
-            .and_then(|p| serde_json::from_str(p).ok())
-            .unwrap_or_default())
+        Ok(*self.visible.lock().map_err(|_| SearchError::Poisoned)?)
     }
 
     /// Adds or replaces datasets (by id). Visible to searches after the next [`commit`].
@@ -265,11 +269,11 @@ impl SearchIndex {
     /// Makes the pending writes durable and visible, recording `state`.
     pub fn commit(&self, state: IndexState) -> SearchResult<()> {
         let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
-        let payload = serde_json::to_string(&IndexState {
+        let state = IndexState {
             schema: schema::SCHEMA_VERSION,
             ..state
-        })
-        .unwrap_or_default();
+        };
+        let payload = serde_json::to_string(&state).unwrap_or_default();
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&payload);
         prepared.commit()?;
