@@ -6,13 +6,21 @@
 //! web layer.
 
 pub mod auth;
+pub mod activity;
 pub mod catalog;
+pub mod checks;
+pub mod community;
 pub mod datasets;
+pub mod discussions;
+pub mod followers;
 pub mod errors;
 pub mod files;
 pub mod organizations;
+pub mod overview;
 pub mod resources;
+pub mod reuses;
 pub mod search;
+pub mod transfers;
 pub mod users;
 
 use std::sync::Arc;

@@ -6,15 +6,22 @@
 //! [`with_db!`] return backend-neutral types, and every write goes through a [`Tx`] that also
 //! records a row in the `changes` outbox.
 
+pub mod activities;
 pub mod bulk;
 pub mod catalog;
 pub mod changes;
+pub mod checks;
+pub mod community;
+pub mod discussions;
+pub mod follows;
 pub mod datasets;
 pub mod organizations;
 pub mod resources;
+pub mod reuses;
 pub mod slugs;
 pub mod sql;
 pub mod tokens;
+pub mod transfers;
 pub mod users;
 
 use std::path::Path;
@@ -143,6 +150,12 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         description: "list indexes",
         sqlite: include_str!("../migrations/sqlite/0003_list_indexes.sql"),
         postgres: include_str!("../migrations/postgres/0003_list_indexes.sql"),
+    },
+    EmbeddedMigration {
+        version: 6,
+        description: "living datasets",
+        sqlite: include_str!("../migrations/sqlite/0006_living.sql"),
+        postgres: include_str!("../migrations/postgres/0006_living.sql"),
     },
 ];
 

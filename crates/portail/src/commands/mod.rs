@@ -2,6 +2,7 @@
 //! prints the outcome. Results go to stdout (so they can be captured), progress and logs to
 //! stderr.
 
+mod check_links;
 mod demo;
 mod generate;
 mod migrate;
@@ -28,6 +29,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(BenchCommand::Api(args)) => crate::bench::api(global, args).await,
         Command::Bench(BenchCommand::Upload(args)) => crate::bench::upload::run(global, args).await,
         Command::Bench(BenchCommand::Search(args)) => crate::bench::search::run(global, args).await,
+        Command::CheckLinks(args) => check_links::run(global, args).await,
     }
 }
 

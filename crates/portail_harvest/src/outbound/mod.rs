@@ -4,16 +4,18 @@
 //!   `PORTAIL_OUTBOUND_ALLOW`);
 //! - [`HttpFetcher`] enforces it on the addresses actually connected to, follows at most a few
 //!   redirects (each re-checked), and bounds connect time, total time and body size;
-//! - [`Fetch`] is the seam the readers are written against.
+//! - [`Fetch`] is the seam the readers are written against; [`Probe`] the one of link checks.
 
 mod client;
 mod policy;
+mod probe;
 
 pub(crate) use client::human_duration;
 pub use client::{
     Fetch, FetchRequest, FetchResponse, HttpFetcher, OutboundConfig, OutboundError,
     install_crypto_provider, user_agent,
 };
+pub use probe::{Probe, ProbeResponse};
 pub use policy::{
     ALLOW_ENV, BlockedRange, Cidr, OutboundPolicy, PolicyError, Refusal, blocked_range,
 };

@@ -1,6 +1,12 @@
 //! JSON API handlers, one file per resource. Routes are listed in `router.rs`.
 
+pub mod activity;
+pub mod community;
+pub mod dashboard;
 pub mod datasets;
+pub mod discussions;
+pub mod embed;
+pub mod followers;
 pub mod dcat;
 pub mod exports;
 pub mod feeds;
@@ -9,6 +15,8 @@ pub mod health;
 pub mod organizations;
 pub mod reference;
 pub mod resources;
+pub mod reuses;
 pub mod search;
+pub mod transfers;
 pub mod users;
 pub mod v2;

@@ -2,21 +2,28 @@
 
 mod support;
 
+mod activity;
 mod ckan;
+mod community;
+mod dashboard;
 mod datasets;
 mod dcat;
+mod discussions;
 mod exports;
 mod feeds;
 mod files;
+mod followers;
 mod json_schema;
 mod organization_members;
 mod organizations;
 mod reference;
 mod resources;
+mod reuses;
 mod s3;
 mod search;
 mod site;
 mod sitemap;
 mod smoke;
+mod transfers;
 mod users;
 mod v2;

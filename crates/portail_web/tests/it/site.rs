@@ -39,7 +39,7 @@ impl Route {
 fn router_routes() -> Vec<Route> {
     let src = include_str!("../../src/router.rs");
     let mut routes = Vec::new();
-    for table_start in ["let routes", "let harvestable"] {
+    for table_start in ["let routes", "let harvestable", "let living"] {
         let start = src.find(table_start).expect("the route table");
         let end = start + src[start..].find("];").expect("end of the route table");
         let table = &src[start..end];
