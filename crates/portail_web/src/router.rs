@@ -107,7 +107,7 @@ fn living_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             get(transfers::list_transfers).post(transfers::request_transfer),
         ),
         (
-            "/api/1/transfer/{id}/",
+            "/api/1/transfer/{transfer}/",
             get(transfers::get_transfer).post(transfers::respond_to_transfer),
         ),
         (
@@ -115,13 +115,13 @@ fn living_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             get(discussions::list_discussions).post(discussions::create_discussion),
         ),
         (
-            "/api/1/discussions/{id}/",
+            "/api/1/discussions/{discussion}/",
             get(discussions::get_discussion)
                 .post(discussions::comment_discussion)
                 .delete(discussions::delete_discussion),
         ),
         (
-            "/api/1/discussions/{id}/comments/{cidx}/",
+            "/api/1/discussions/{discussion}/comments/{cidx}/",
             put(discussions::edit_discussion_comment)
                 .delete(discussions::delete_discussion_comment),
         ),
@@ -148,7 +148,7 @@ fn living_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             get(community::list_community_resources).post(community::create_community_resource),
         ),
         (
-            "/api/1/datasets/community_resources/{id}/",
+            "/api/1/datasets/community_resources/{community}/",
             get(community::get_community_resource)
                 .put(community::update_community_resource)
                 .delete(community::delete_community_resource),

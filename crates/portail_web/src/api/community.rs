@@ -106,8 +106,8 @@ pub async fn create_community_resource(
 
 /// Read a community resource.
 #[utoipa::path(
-    get, path = "/api/1/datasets/community_resources/{id}/", tag = "community_resources", operation_id = "get_community_resource",
-    params(("id" = String, Path)), responses((status = 200, body = Object), (status = 404), (status = 410))
+    get, path = "/api/1/datasets/community_resources/{community}/", tag = "community_resources", operation_id = "get_community_resource",
+    params(("community" = String, Path)), responses((status = 200, body = Object), (status = 404), (status = 410))
 )]
 pub async fn get_community_resource(
     State(state): State<AppState>,
@@ -121,8 +121,8 @@ pub async fn get_community_resource(
 
 /// Update a community resource (its owner, or an admin or editor of its organization).
 #[utoipa::path(
-    put, path = "/api/1/datasets/community_resources/{id}/", tag = "community_resources", operation_id = "update_community_resource",
-    params(("id" = String, Path)), request_body(content = Object),
+    put, path = "/api/1/datasets/community_resources/{community}/", tag = "community_resources", operation_id = "update_community_resource",
+    params(("community" = String, Path)), request_body(content = Object),
     responses((status = 200, body = Object), (status = 400), (status = 401), (status = 403), (status = 404)),
     security(("apikey" = []))
 )]
@@ -139,8 +139,8 @@ pub async fn update_community_resource(
 
 /// Delete a community resource.
 #[utoipa::path(
-    delete, path = "/api/1/datasets/community_resources/{id}/", tag = "community_resources", operation_id = "delete_community_resource",
-    params(("id" = String, Path)), responses((status = 204), (status = 401), (status = 403), (status = 404)),
+    delete, path = "/api/1/datasets/community_resources/{community}/", tag = "community_resources", operation_id = "delete_community_resource",
+    params(("community" = String, Path)), responses((status = 204), (status = 401), (status = 403), (status = 404)),
     security(("apikey" = []))
 )]
 pub async fn delete_community_resource(

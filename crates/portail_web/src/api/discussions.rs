@@ -114,8 +114,8 @@ pub async fn create_discussion(
 
 /// Read a discussion.
 #[utoipa::path(
-    get, path = "/api/1/discussions/{id}/", tag = "discussions", operation_id = "get_discussion",
-    params(("id" = String, Path)), responses((status = 200, body = Object), (status = 404), (status = 410))
+    get, path = "/api/1/discussions/{discussion}/", tag = "discussions", operation_id = "get_discussion",
+    params(("discussion" = String, Path)), responses((status = 200, body = Object), (status = 404), (status = 410))
 )]
 pub async fn get_discussion(
     State(state): State<AppState>,
@@ -129,8 +129,8 @@ pub async fn get_discussion(
 
 /// Comment a discussion; `close: true` (the dataset's editors) closes it.
 #[utoipa::path(
-    post, path = "/api/1/discussions/{id}/", tag = "discussions", operation_id = "comment_discussion",
-    params(("id" = String, Path)), request_body(content = Object, description = "comment* (optional when closing), close"),
+    post, path = "/api/1/discussions/{discussion}/", tag = "discussions", operation_id = "comment_discussion",
+    params(("discussion" = String, Path)), request_body(content = Object, description = "comment* (optional when closing), close"),
     responses((status = 200, body = Object), (status = 400), (status = 401), (status = 403, description = "Closed, or closing without the right"), (status = 404)),
     security(("apikey" = []))
 )]
@@ -147,8 +147,8 @@ pub async fn comment_discussion(
 
 /// Delete a discussion (sysadmins).
 #[utoipa::path(
-    delete, path = "/api/1/discussions/{id}/", tag = "discussions", operation_id = "delete_discussion",
-    params(("id" = String, Path)), responses((status = 204), (status = 401), (status = 403), (status = 404)),
+    delete, path = "/api/1/discussions/{discussion}/", tag = "discussions", operation_id = "delete_discussion",
+    params(("discussion" = String, Path)), responses((status = 204), (status = 401), (status = 403), (status = 404)),
     security(("apikey" = []))
 )]
 pub async fn delete_discussion(
@@ -167,8 +167,8 @@ fn comment_index(raw: &str) -> ApiResult<usize> {
 
 /// Edit a comment (its author).
 #[utoipa::path(
-    put, path = "/api/1/discussions/{id}/comments/{cidx}/", tag = "discussions", operation_id = "edit_discussion_comment",
-    params(("id" = String, Path), ("cidx" = usize, Path, description = "Index of the comment, from 0")),
+    put, path = "/api/1/discussions/{discussion}/comments/{cidx}/", tag = "discussions", operation_id = "edit_discussion_comment",
+    params(("discussion" = String, Path), ("cidx" = usize, Path, description = "Index of the comment, from 0")),
     request_body(content = Object, description = "comment*"),
     responses((status = 200, body = Object), (status = 400), (status = 401), (status = 403), (status = 404)),
     security(("apikey" = []))
@@ -186,8 +186,8 @@ pub async fn edit_discussion_comment(
 
 /// Delete a comment (its author or a sysadmin; not the first one).
 #[utoipa::path(
-    delete, path = "/api/1/discussions/{id}/comments/{cidx}/", tag = "discussions", operation_id = "delete_discussion_comment",
-    params(("id" = String, Path), ("cidx" = usize, Path)),
+    delete, path = "/api/1/discussions/{discussion}/comments/{cidx}/", tag = "discussions", operation_id = "delete_discussion_comment",
+    params(("discussion" = String, Path), ("cidx" = usize, Path)),
     responses((status = 204), (status = 400, description = "The first comment"), (status = 401), (status = 403), (status = 404)),
     security(("apikey" = []))
 )]

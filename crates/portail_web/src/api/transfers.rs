@@ -112,8 +112,8 @@ pub async fn list_transfers(
 
 /// Read a transfer (its requester, owner side or recipient side).
 #[utoipa::path(
-    get, path = "/api/1/transfer/{id}/", tag = "transfer", operation_id = "get_transfer",
-    params(("id" = String, Path)),
+    get, path = "/api/1/transfer/{transfer}/", tag = "transfer", operation_id = "get_transfer",
+    params(("transfer" = String, Path)),
     responses((status = 200, body = Object), (status = 401), (status = 403), (status = 404)),
     security(("apikey" = []))
 )]
@@ -131,8 +131,8 @@ pub async fn get_transfer(
 /// Accept or refuse a pending transfer (the recipient user, or an admin of the recipient
 /// organization). Accepting moves the dataset.
 #[utoipa::path(
-    post, path = "/api/1/transfer/{id}/", tag = "transfer", operation_id = "respond_to_transfer",
-    params(("id" = String, Path)),
+    post, path = "/api/1/transfer/{transfer}/", tag = "transfer", operation_id = "respond_to_transfer",
+    params(("transfer" = String, Path)),
     request_body(content = Object, description = "response* (accept|refuse), comment"),
     responses((status = 200, body = Object), (status = 400, description = "Invalid response, or not pending"), (status = 401), (status = 403), (status = 404)),
     security(("apikey" = []))

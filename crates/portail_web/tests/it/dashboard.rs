@@ -60,7 +60,7 @@ async fn the_six_questions_follow_the_clock() {
 
     // The attention list puts it first, with its reasons.
     let fine = t
-        .dataset(&c.owner, json!({"title": "Sans fréquence", "tags": ["x"], "license": "lov2", "description": "y".repeat(120)}))
+        .dataset(&c.owner, json!({"title": "Sans fréquence", "tags": ["eau"], "license": "lov2", "description": "y".repeat(120)}))
         .await;
     let r = t.get("/api/1/me/datasets/attention/", Some(&c.owner)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
