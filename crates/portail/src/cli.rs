@@ -122,16 +122,36 @@ pub struct CheckOpts {
     #[arg(long, env = "PORTAIL_CHECK_EVERY_HOURS", default_value_t = portail_app::checks::DEFAULT_RECHECK_HOURS, value_name = "HOURS")]
     pub check_every_hours: i64,
     /// Requests in flight to one host.
-    #[arg(long, env = "PORTAIL_CHECK_PER_HOST", default_value_t = 2, value_name = "N")]
+    #[arg(
+        long,
+        env = "PORTAIL_CHECK_PER_HOST",
+        default_value_t = 2,
+        value_name = "N"
+    )]
     pub check_per_host: usize,
     /// Pause after a request before the next one to the same host, in milliseconds.
-    #[arg(long, env = "PORTAIL_CHECK_DELAY_MS", default_value_t = 500, value_name = "MS")]
+    #[arg(
+        long,
+        env = "PORTAIL_CHECK_DELAY_MS",
+        default_value_t = 500,
+        value_name = "MS"
+    )]
     pub check_delay_ms: u64,
     /// Requests in flight overall.
-    #[arg(long, env = "PORTAIL_CHECK_CONCURRENCY", default_value_t = 32, value_name = "N")]
+    #[arg(
+        long,
+        env = "PORTAIL_CHECK_CONCURRENCY",
+        default_value_t = 32,
+        value_name = "N"
+    )]
     pub check_concurrency: usize,
     /// Time allowed for one check (connection included), in seconds.
-    #[arg(long, env = "PORTAIL_CHECK_TIMEOUT_SECS", default_value_t = 15, value_name = "SECS")]
+    #[arg(
+        long,
+        env = "PORTAIL_CHECK_TIMEOUT_SECS",
+        default_value_t = 15,
+        value_name = "SECS"
+    )]
     pub check_timeout_secs: u64,
 }
 

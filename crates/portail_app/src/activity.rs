@@ -48,12 +48,21 @@ fn changed_fields(before: &Dataset, after: &Dataset) -> Vec<String> {
     check("title", before.title != after.title);
     check("acronym", before.acronym != after.acronym);
     check("description", before.description != after.description);
-    check("description_short", before.description_short != after.description_short);
+    check(
+        "description_short",
+        before.description_short != after.description_short,
+    );
     check("license", before.license != after.license);
     check("frequency", before.frequency != after.frequency);
-    check("frequency_date", before.frequency_date != after.frequency_date);
+    check(
+        "frequency_date",
+        before.frequency_date != after.frequency_date,
+    );
     check("tags", before.tags != after.tags);
-    check("temporal_coverage", before.temporal_coverage != after.temporal_coverage);
+    check(
+        "temporal_coverage",
+        before.temporal_coverage != after.temporal_coverage,
+    );
     check("spatial", before.spatial != after.spatial);
     check("private", before.private != after.private);
     check("featured", before.featured != after.featured);
@@ -76,17 +85,43 @@ pub(crate) async fn record_dataset_change(
     let who = Some(actor.user_id.as_str());
     match (before.deleted_at.is_some(), after.deleted_at.is_some()) {
         (false, true) => {
-            return record(tx, &after.id, who, "dataset:deleted", Vec::new(), Map::new(), now)
-                .await;
+            return record(
+                tx,
+                &after.id,
+                who,
+                "dataset:deleted",
+                Vec::new(),
+                Map::new(),
+                now,
+            )
+            .await;
         }
         (true, false) => {
-            record(tx, &after.id, who, "dataset:restored", Vec::new(), Map::new(), now).await?;
+            record(
+                tx,
+                &after.id,
+                who,
+                "dataset:restored",
+                Vec::new(),
+                Map::new(),
+                now,
+            )
+            .await?;
         }
         _ => {}
     }
     let fields = changed_fields(before, after);
     if !fields.is_empty() {
-        record(tx, &after.id, who, "dataset:updated", fields, Map::new(), now).await?;
+        record(
+            tx,
+            &after.id,
+            who,
+            "dataset:updated",
+            fields,
+            Map::new(),
+            now,
+        )
+        .await?;
     }
     for r in &after.resources {
         let extras = |r: &portail_core::model::Resource| {
@@ -97,8 +132,16 @@ pub(crate) async fn record_dataset_change(
         };
         match before.resources.iter().find(|o| o.id == r.id) {
             None => {
-                record(tx, &after.id, who, "dataset:resource:added", Vec::new(), extras(r), now)
-                    .await?;
+                record(
+                    tx,
+                    &after.id,
+                    who,
+                    "dataset:resource:added",
+                    Vec::new(),
+                    extras(r),
+                    now,
+                )
+                .await?;
             }
             Some(old) => {
                 let mut changes = Vec::new();
@@ -118,8 +161,16 @@ pub(crate) async fn record_dataset_change(
                     }
                 }
                 if !changes.is_empty() {
-                    record(tx, &after.id, who, "dataset:resource:updated", changes, extras(r), now)
-                        .await?;
+                    record(
+                        tx,
+                        &after.id,
+                        who,
+                        "dataset:resource:updated",
+                        changes,
+                        extras(r),
+                        now,
+                    )
+                    .await?;
                 }
                 if old.url != r.url && r.filetype == Filetype::Remote {
                     checks::mark_due(tx, &r.id, now).await?;
@@ -132,7 +183,16 @@ pub(crate) async fn record_dataset_change(
             let mut m = Map::new();
             m.insert("resource_id".into(), json!(old.id));
             m.insert("resource_title".into(), json!(old.title));
-            record(tx, &after.id, who, "dataset:resource:deleted", Vec::new(), m, now).await?;
+            record(
+                tx,
+                &after.id,
+                who,
+                "dataset:resource:deleted",
+                Vec::new(),
+                m,
+                now,
+            )
+            .await?;
         }
     }
     Ok(())

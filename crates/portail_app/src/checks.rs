@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use chrono::SecondsFormat;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
-use portail_db::checks::{self as repo, CheckResult, DueResource};
 use portail_db::changes;
+use portail_db::checks::{self as repo, CheckResult, DueResource};
 use portail_harvest::outbound::{OutboundError, Probe};
 use serde_json::{Map, Value, json};
 use tokio::sync::Semaphore;
@@ -67,28 +67,46 @@ impl PassSummary {
     /// Checks per second over the pass.
     pub fn rate(&self) -> f64 {
         let secs = self.elapsed.as_secs_f64();
-        if secs > 0.0 { self.checked as f64 / secs } else { 0.0 }
+        if secs > 0.0 {
+            self.checked as f64 / secs
+        } else {
+            0.0
+        }
     }
 }
 
 fn host_of(url: &str) -> String {
     url::Url::parse(url)
         .ok()
-        .and_then(|u| u.host_str().map(|h| format!("{h}:{}", u.port_or_known_default().unwrap_or(0))))
+        .and_then(|u| {
+            u.host_str()
+                .map(|h| format!("{h}:{}", u.port_or_known_default().unwrap_or(0)))
+        })
         .unwrap_or_default()
 }
 
 /// Probes one resource and turns the outcome into a result to store.
-async fn check_one<P: Probe>(app: &App, probe: &P, settings: &CheckSettings, due: DueResource) -> CheckResult {
+async fn check_one<P: Probe>(
+    app: &App,
+    probe: &P,
+    settings: &CheckSettings,
+    due: DueResource,
+) -> CheckResult {
     let started = Instant::now();
     let outcome = match url::Url::parse(&due.url) {
         Ok(url) => probe.probe(url).await,
-        Err(e) => Err(OutboundError::InvalidRequest { url: due.url.clone(), message: e.to_string() }),
+        Err(e) => Err(OutboundError::InvalidRequest {
+            url: due.url.clone(),
+            message: e.to_string(),
+        }),
     };
     let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
     let now = app.clock.now();
     let mut extras = Map::new();
-    extras.insert("check:date".into(), json!(now.to_rfc3339_opts(SecondsFormat::Micros, true)));
+    extras.insert(
+        "check:date".into(),
+        json!(now.to_rfc3339_opts(SecondsFormat::Micros, true)),
+    );
     let (available, status, error) = match outcome {
         Ok(r) => {
             let available = r.status < 400;
@@ -108,7 +126,10 @@ async fn check_one<P: Probe>(app: &App, probe: &P, settings: &CheckSettings, due
         Err(e) => {
             extras.insert("check:available".into(), json!(false));
             extras.insert("check:error".into(), json!(e.to_string()));
-            if matches!(e, OutboundError::Timeout { .. } | OutboundError::ConnectTimeout { .. }) {
+            if matches!(
+                e,
+                OutboundError::Timeout { .. } | OutboundError::ConnectTimeout { .. }
+            ) {
                 extras.insert("check:timeout".into(), Value::Bool(true));
             }
             (false, None, Some(e.to_string()))
@@ -147,7 +168,12 @@ async fn store(app: &App, results: &[CheckResult]) -> AppResult<()> {
 }
 
 /// Runs one pass over the due queue, at most `limit` checks (`None`: until nothing is due).
-pub async fn run_pass<P: Probe>(app: &App, probe: &P, settings: &CheckSettings, limit: Option<usize>) -> AppResult<PassSummary> {
+pub async fn run_pass<P: Probe>(
+    app: &App,
+    probe: &P,
+    settings: &CheckSettings,
+    limit: Option<usize>,
+) -> AppResult<PassSummary> {
     let started = Instant::now();
     let mut summary = PassSummary::default();
     let mut seen: HashSet<String> = HashSet::new();
@@ -158,7 +184,10 @@ pub async fn run_pass<P: Probe>(app: &App, probe: &P, settings: &CheckSettings, 
         if room == 0 {
             break;
         }
-        let batch = settings.batch.min(i64::try_from(room).unwrap_or(i64::MAX)).max(1);
+        let batch = settings
+            .batch
+            .min(i64::try_from(room).unwrap_or(i64::MAX))
+            .max(1);
         let due: Vec<DueResource> = repo::due(&app.db, app.clock.now(), batch)
             .await?
             .into_iter()

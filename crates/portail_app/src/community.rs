@@ -69,7 +69,11 @@ fn id_of(v: &Value) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-async fn publisher_from(app: &App, actor: &Actor, body: &Map<String, Value>) -> AppResult<Option<Publisher>> {
+async fn publisher_from(
+    app: &App,
+    actor: &Actor,
+    body: &Map<String, Value>,
+) -> AppResult<Option<Publisher>> {
     let Some(v) = body.get("organization").filter(|v| !v.is_null()) else {
         return Ok(None);
     };
@@ -79,21 +83,36 @@ async fn publisher_from(app: &App, actor: &Actor, body: &Map<String, Value>) -> 
             if permissions::can_publish_for_organization(Some(actor), &o.id) {
                 Ok(Some(Publisher::Organization(o.id)))
             } else {
-                Err(AppError::field("organization", "You can only publish for an organization you are a member of."))
+                Err(AppError::field(
+                    "organization",
+                    "You can only publish for an organization you are a member of.",
+                ))
             }
         }
-        _ => Err(AppError::field("organization", format!("Unknown organization \"{id}\"."))),
+        _ => Err(AppError::field(
+            "organization",
+            format!("Unknown organization \"{id}\"."),
+        )),
     }
 }
 
 /// Creates a remote community resource: `dataset` (id) is required.
-pub async fn create(app: &App, actor: &Actor, body: &Map<String, Value>) -> AppResult<CommunityResource> {
+pub async fn create(
+    app: &App,
+    actor: &Actor,
+    body: &Map<String, Value>,
+) -> AppResult<CommunityResource> {
     let mut patch = validation::parse_resource(body, Mode::Create, "");
     let dataset = body.get("dataset").and_then(id_of);
-    if let Patch::Set(f) = patch.as_ref().map(|p| p.filetype.clone()).unwrap_or(Patch::Keep)
+    if let Patch::Set(f) = patch
+        .as_ref()
+        .map(|p| p.filetype.clone())
+        .unwrap_or(Patch::Keep)
         && f != Filetype::Remote
     {
-        return Err(AppError::BadRequest("This endpoint only supports remote community resources".into()));
+        return Err(AppError::BadRequest(
+            "This endpoint only supports remote community resources".into(),
+        ));
     }
     if dataset.is_none() {
         let mut errors = patch.err().unwrap_or_default();
@@ -120,7 +139,9 @@ pub async fn create(app: &App, actor: &Actor, body: &Map<String, Value>) -> AppR
 
 /// A community resource on a dataset the actor may see.
 pub async fn get(app: &App, actor: Option<&Actor>, id: &str) -> AppResult<CommunityResource> {
-    let c = repo::find(&app.db, id).await?.ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))?;
+    let c = repo::find(&app.db, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))?;
     match crate::datasets::get(app, actor, &c.dataset_id).await {
         Ok(_) => Ok(c),
         Err(AppError::NotFound(_)) => Err(AppError::NotFound(NOT_FOUND.into())),
@@ -129,13 +150,20 @@ pub async fn get(app: &App, actor: Option<&Actor>, id: &str) -> AppResult<Commun
 }
 
 /// Updates a community resource (partial, like a resource).
-pub async fn update(app: &App, actor: &Actor, id: &str, body: &Map<String, Value>) -> AppResult<CommunityResource> {
+pub async fn update(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    body: &Map<String, Value>,
+) -> AppResult<CommunityResource> {
     let c = get(app, Some(actor), id).await?;
     if !can_edit(Some(actor), &c) {
         return Err(AppError::Forbidden(PERMISSION_DENIED.into()));
     }
     let patch = validation::parse_resource(body, Mode::Update, "")?;
-    let publisher = publisher_from(app, actor, body).await?.unwrap_or_else(|| c.publisher.clone());
+    let publisher = publisher_from(app, actor, body)
+        .await?
+        .unwrap_or_else(|| c.publisher.clone());
     let mut r = to_resource(&c);
     apply_resource_patch(&mut r, patch, app.clock.now())?;
     let updated = from_resource(r, c.dataset_id.clone(), publisher);
@@ -168,7 +196,11 @@ pub struct ListRequest {
 }
 
 /// A page of community resources on datasets the actor may see.
-pub async fn list(app: &App, actor: Option<&Actor>, req: ListRequest) -> AppResult<(Vec<CommunityResource>, i64)> {
+pub async fn list(
+    app: &App,
+    actor: Option<&Actor>,
+    req: ListRequest,
+) -> AppResult<(Vec<CommunityResource>, i64)> {
     let dataset = match &req.dataset {
         Some(id) => Some(crate::datasets::get(app, actor, id).await?.id),
         None => None,

@@ -42,7 +42,11 @@ async fn visible_dataset(app: &App, actor: Option<&Actor>, dataset_id: &str) -> 
     }
 }
 
-async fn after_write(tx: &mut Tx, d: &Discussion, now: chrono::DateTime<chrono::Utc>) -> AppResult<()> {
+async fn after_write(
+    tx: &mut Tx,
+    d: &Discussion,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
     repo::recount(tx, &d.dataset_id).await?;
     changes::record(tx, crate::datasets::CHANGE_KIND, &d.dataset_id, now).await?;
     Ok(())
@@ -80,7 +84,10 @@ pub async fn create(app: &App, actor: &Actor, body: &Map<String, Value>) -> AppR
         }
     }
     if subject.is_none() || !class_ok {
-        errors.add("subject", "A dataset is required: {\"class\": \"Dataset\", \"id\": ...}.");
+        errors.add(
+            "subject",
+            "A dataset is required: {\"class\": \"Dataset\", \"id\": ...}.",
+        );
     }
     if !errors.is_empty() {
         return Err(errors.into());
@@ -88,13 +95,22 @@ pub async fn create(app: &App, actor: &Actor, body: &Map<String, Value>) -> AppR
     let (title, comment, subject) = (title?, comment?, subject.unwrap_or_default());
     let dataset = visible_dataset(app, Some(actor), &subject).await?;
     let now = app.clock.now();
-    let extras = body.get("extras").and_then(Value::as_object).cloned().unwrap_or_default();
+    let extras = body
+        .get("extras")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
     let d = Discussion {
         id: new_object_id(),
         dataset_id: dataset.id.clone(),
         user_id: actor.user_id.clone(),
         title,
-        messages: vec![Message { content: comment, posted_by: actor.user_id.clone(), posted_on: now, last_modified_at: None }],
+        messages: vec![Message {
+            content: comment,
+            posted_by: actor.user_id.clone(),
+            posted_on: now,
+            last_modified_at: None,
+        }],
         extras,
         created_at: now,
         closed_at: None,
@@ -103,14 +119,25 @@ pub async fn create(app: &App, actor: &Actor, body: &Map<String, Value>) -> AppR
     let mut tx = app.db.begin().await?;
     repo::insert(&mut tx, &d).await?;
     after_write(&mut tx, &d, now).await?;
-    crate::activity::record(&mut tx, &d.dataset_id, Some(&actor.user_id), "discussion:created", Vec::new(), log_extras(&d), now).await?;
+    crate::activity::record(
+        &mut tx,
+        &d.dataset_id,
+        Some(&actor.user_id),
+        "discussion:created",
+        Vec::new(),
+        log_extras(&d),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(d)
 }
 
 /// A discussion the actor may see.
 pub async fn get(app: &App, actor: Option<&Actor>, id: &str) -> AppResult<(Discussion, Dataset)> {
-    let d = repo::find(&app.db, id).await?.ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))?;
+    let d = repo::find(&app.db, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))?;
     let dataset = match visible_dataset(app, actor, &d.dataset_id).await {
         Ok(ds) => ds,
         Err(AppError::NotFound(_)) => return Err(AppError::NotFound(NOT_FOUND.into())),
@@ -130,7 +157,11 @@ pub struct ListRequest {
 }
 
 /// A page of discussions the actor may see.
-pub async fn list(app: &App, actor: Option<&Actor>, req: ListRequest) -> AppResult<(Vec<Discussion>, i64)> {
+pub async fn list(
+    app: &App,
+    actor: Option<&Actor>,
+    req: ListRequest,
+) -> AppResult<(Vec<Discussion>, i64)> {
     let dataset_id = match &req.dataset {
         Some(id) => Some(visible_dataset(app, actor, id).await?.id),
         None => None,
@@ -151,7 +182,12 @@ pub async fn list(app: &App, actor: Option<&Actor>, req: ListRequest) -> AppResu
 
 /// Comments a discussion (`{comment, close}`); `close: true` (the dataset's editors only)
 /// closes it, with or without a comment.
-pub async fn comment(app: &App, actor: &Actor, id: &str, body: &Map<String, Value>) -> AppResult<Discussion> {
+pub async fn comment(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    body: &Map<String, Value>,
+) -> AppResult<Discussion> {
     let close = match body.get("close") {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
@@ -164,14 +200,21 @@ pub async fn comment(app: &App, actor: &Actor, id: &str, body: &Map<String, Valu
     };
     let (mut d, dataset) = get(app, Some(actor), id).await?;
     if d.closed_at.is_some() {
-        return Err(AppError::Forbidden("Can't add comments on a closed discussion".into()));
+        return Err(AppError::Forbidden(
+            "Can't add comments on a closed discussion".into(),
+        ));
     }
     if close && !permissions::can_edit_dataset(Some(actor), &dataset.id, &dataset.publisher) {
         return Err(AppError::Forbidden(PERMISSION_DENIED.into()));
     }
     let now = app.clock.now();
     if let Some(content) = comment {
-        d.messages.push(Message { content, posted_by: actor.user_id.clone(), posted_on: now, last_modified_at: None });
+        d.messages.push(Message {
+            content,
+            posted_by: actor.user_id.clone(),
+            posted_on: now,
+            last_modified_at: None,
+        });
     }
     if close {
         d.closed_at = Some(now);
@@ -181,7 +224,16 @@ pub async fn comment(app: &App, actor: &Actor, id: &str, body: &Map<String, Valu
     repo::update(&mut tx, &d).await?;
     after_write(&mut tx, &d, now).await?;
     if close {
-        crate::activity::record(&mut tx, &d.dataset_id, Some(&actor.user_id), "discussion:closed", Vec::new(), log_extras(&d), now).await?;
+        crate::activity::record(
+            &mut tx,
+            &d.dataset_id,
+            Some(&actor.user_id),
+            "discussion:closed",
+            Vec::new(),
+            log_extras(&d),
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(d)
@@ -210,7 +262,13 @@ fn comment_index(d: &Discussion, cidx: usize) -> AppResult<usize> {
 }
 
 /// Edits a comment (its author, or a sysadmin): `{comment}`.
-pub async fn edit_comment(app: &App, actor: &Actor, id: &str, cidx: usize, body: &Map<String, Value>) -> AppResult<Discussion> {
+pub async fn edit_comment(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    cidx: usize,
+    body: &Map<String, Value>,
+) -> AppResult<Discussion> {
     let content = text_field(body, "comment", MAX_COMMENT)?;
     let (mut d, _) = get(app, Some(actor), id).await?;
     let i = comment_index(&d, cidx)?;

@@ -32,9 +32,11 @@ pub async fn unfollow(app: &App, actor: &Actor, dataset: &str) -> AppResult<i64>
 }
 
 async fn count(app: &App, dataset_id: &str) -> AppResult<i64> {
-    Ok(portail_db::datasets::find_without_resources(&app.db, dataset_id)
-        .await?
-        .map_or(0, |(d, _)| d.metrics.followers))
+    Ok(
+        portail_db::datasets::find_without_resources(&app.db, dataset_id)
+            .await?
+            .map_or(0, |(d, _)| d.metrics.followers),
+    )
 }
 
 /// A page of the followers of a readable dataset: (user id, since), and their total.

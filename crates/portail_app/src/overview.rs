@@ -13,7 +13,11 @@ use portail_db::checks::{self as repo, SiteCounts};
 use crate::{App, AppResult};
 
 /// The six questions of a readable dataset, at the app's clock.
-pub async fn questions(app: &App, actor: Option<&Actor>, dataset: &str) -> AppResult<(Dataset, Vec<Question>)> {
+pub async fn questions(
+    app: &App,
+    actor: Option<&Actor>,
+    dataset: &str,
+) -> AppResult<(Dataset, Vec<Question>)> {
     let d = crate::datasets::get(app, actor, dataset).await?;
     let qs = answer(app, &d);
     Ok((d, qs))
@@ -31,7 +35,11 @@ fn answer(app: &App, d: &Dataset) -> Vec<Question> {
 }
 
 /// Downloads of a readable dataset per month (`YYYY-MM`), from the daily counters.
-pub async fn downloads_by_month(app: &App, actor: Option<&Actor>, dataset: &str) -> AppResult<BTreeMap<String, i64>> {
+pub async fn downloads_by_month(
+    app: &App,
+    actor: Option<&Actor>,
+    dataset: &str,
+) -> AppResult<BTreeMap<String, i64>> {
     let d = crate::datasets::get(app, actor, dataset).await?;
     let mut months = BTreeMap::new();
     for (day, n) in repo::downloads_by_day(&app.db, &d.id).await? {
@@ -82,7 +90,12 @@ pub async fn attention(app: &App, actor: &Actor) -> AppResult<Vec<Attention>> {
             if failed("discussions") {
                 reasons.push("open_discussions");
             }
-            out.push(Attention { dataset: d, reasons, questions: qs, score });
+            out.push(Attention {
+                dataset: d,
+                reasons,
+                questions: qs,
+                score,
+            });
         }
     }
     out.sort_by(|a, b| {

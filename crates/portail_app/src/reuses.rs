@@ -35,9 +35,17 @@ fn can_see_hidden(actor: Option<&Actor>, publisher: &Publisher) -> bool {
 }
 
 /// Reads and checks a reuse body onto `r`; `create` requires title, description, url, type.
-async fn apply_body(app: &App, actor: &Actor, r: &mut Reuse, body: &Map<String, Value>, create: bool) -> AppResult<()> {
+async fn apply_body(
+    app: &App,
+    actor: &Actor,
+    r: &mut Reuse,
+    body: &Map<String, Value>,
+    create: bool,
+) -> AppResult<()> {
     let mut errors = Errors::default();
-    let text = |field: &str, max: usize, target: &mut String, errors: &mut Errors| match body.get(field) {
+    let text = |field: &str, max: usize, target: &mut String, errors: &mut Errors| match body
+        .get(field)
+    {
         None if !create => {}
         Some(Value::String(s)) if !s.trim().is_empty() => {
             if s.chars().count() > max {
@@ -57,13 +65,22 @@ async fn apply_body(app: &App, actor: &Actor, r: &mut Reuse, body: &Map<String, 
         errors.add("url", "Not a valid URL (http or https).");
     }
     if (create || body.contains_key("type")) && !r.kind.is_empty() && !is_reuse_type(&r.kind) {
-        errors.add("type", format!("Unknown reuse type \"{}\": see /api/1/reuses/types/.", r.kind));
+        errors.add(
+            "type",
+            format!(
+                "Unknown reuse type \"{}\": see /api/1/reuses/types/.",
+                r.kind
+            ),
+        );
     }
     match body.get("topic") {
         None if !create => {}
         None | Some(Value::Null) => r.topic = "others".into(),
         Some(Value::String(t)) if is_reuse_topic(t) => r.topic = t.clone(),
-        Some(v) => errors.add("topic", format!("Unknown topic {v}: see /api/1/reuses/topics/.")),
+        Some(v) => errors.add(
+            "topic",
+            format!("Unknown topic {v}: see /api/1/reuses/topics/."),
+        ),
     }
     if let Some(v) = body.get("tags") {
         match portail_core::tags::parse_tags_value(v) {
@@ -92,7 +109,10 @@ async fn apply_body(app: &App, actor: &Actor, r: &mut Reuse, body: &Map<String, 
                         Some(id) => match crate::datasets::get(app, Some(actor), &id).await {
                             Ok(d) if !ids.contains(&d.id) => ids.push(d.id),
                             Ok(_) => {}
-                            Err(_) => errors.add(format!("datasets.{i}"), format!("Unknown dataset \"{id}\".")),
+                            Err(_) => errors.add(
+                                format!("datasets.{i}"),
+                                format!("Unknown dataset \"{id}\"."),
+                            ),
                         },
                         None => errors.add(format!("datasets.{i}"), "Expected a dataset id."),
                     }
@@ -103,13 +123,20 @@ async fn apply_body(app: &App, actor: &Actor, r: &mut Reuse, body: &Map<String, 
         r.datasets = ids;
     }
     if let Some(v) = body.get("organization").filter(|v| !v.is_null()) {
-        let id = v.as_str().map(str::to_owned).or_else(|| v.get("id").and_then(Value::as_str).map(str::to_owned)).unwrap_or_default();
+        let id = v
+            .as_str()
+            .map(str::to_owned)
+            .or_else(|| v.get("id").and_then(Value::as_str).map(str::to_owned))
+            .unwrap_or_default();
         match organizations::find(&app.db, &id).await? {
             Some(o) if o.deleted_at.is_none() => {
                 if permissions::can_publish_for_organization(Some(actor), &o.id) {
                     r.publisher = Publisher::Organization(o.id);
                 } else {
-                    errors.add("organization", "You can only publish for an organization you are a member of.");
+                    errors.add(
+                        "organization",
+                        "You can only publish for an organization you are a member of.",
+                    );
                 }
             }
             _ => errors.add("organization", format!("Unknown organization \"{id}\".")),
@@ -117,7 +144,11 @@ async fn apply_body(app: &App, actor: &Actor, r: &mut Reuse, body: &Map<String, 
     } else if body.get("organization").is_some_and(Value::is_null) && !create {
         r.publisher = Publisher::User(actor.user_id.clone());
     }
-    if errors.is_empty() { Ok(()) } else { Err(errors.into()) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.into())
+    }
 }
 
 async fn unique_slug(app: &App, title: &str, except: Option<&str>) -> AppResult<String> {
@@ -134,7 +165,12 @@ async fn unique_slug(app: &App, title: &str, except: Option<&str>) -> AppResult<
     Ok(slug)
 }
 
-async fn record_datasets(tx: &mut Tx, r: &Reuse, previous: &[String], now: chrono::DateTime<chrono::Utc>) -> AppResult<()> {
+async fn record_datasets(
+    tx: &mut Tx,
+    r: &Reuse,
+    previous: &[String],
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
     for id in r.datasets.iter().chain(previous) {
         changes::record(tx, crate::datasets::CHANGE_KIND, id, now).await?;
     }
@@ -171,10 +207,16 @@ pub async fn create(app: &App, actor: &Actor, body: &Map<String, Value>) -> AppR
 
 /// A reuse the actor may see: 404 when private to others, 410 when deleted.
 pub async fn get(app: &App, actor: Option<&Actor>, id: &str) -> AppResult<Reuse> {
-    let r = repo::find(&app.db, id).await?.ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))?;
+    let r = repo::find(&app.db, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))?;
     let insider = can_see_hidden(actor, &r.publisher);
     if r.deleted_at.is_some() {
-        return Err(if insider { AppError::Gone(GONE.into()) } else { AppError::NotFound(NOT_FOUND.into()) });
+        return Err(if insider {
+            AppError::Gone(GONE.into())
+        } else {
+            AppError::NotFound(NOT_FOUND.into())
+        });
     }
     if r.private && !insider {
         return Err(AppError::NotFound(NOT_FOUND.into()));
@@ -183,10 +225,17 @@ pub async fn get(app: &App, actor: Option<&Actor>, id: &str) -> AppResult<Reuse>
 }
 
 /// Updates a reuse (owner, organization admins and editors); `"deleted": null` restores.
-pub async fn update(app: &App, actor: &Actor, id: &str, body: &Map<String, Value>) -> AppResult<Reuse> {
+pub async fn update(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    body: &Map<String, Value>,
+) -> AppResult<Reuse> {
     let restore = body.get("deleted").is_some_and(Value::is_null);
     let mut r = match get(app, Some(actor), id).await {
-        Err(AppError::Gone(_)) if restore => repo::find(&app.db, id).await?.ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))?,
+        Err(AppError::Gone(_)) if restore => repo::find(&app.db, id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))?,
         other => other?,
     };
     if !can_edit(Some(actor), &r.publisher) {
@@ -239,7 +288,11 @@ pub struct ListRequest {
 }
 
 /// A page of live reuses the actor may see.
-pub async fn list(app: &App, actor: Option<&Actor>, req: ListRequest) -> AppResult<(Vec<Reuse>, i64)> {
+pub async fn list(
+    app: &App,
+    actor: Option<&Actor>,
+    req: ListRequest,
+) -> AppResult<(Vec<Reuse>, i64)> {
     let insider_of = match actor {
         Some(a) if a.sysadmin => None,
         Some(a) => {

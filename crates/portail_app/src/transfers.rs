@@ -26,12 +26,18 @@ fn class_of(p: &Publisher) -> (&'static str, &str) {
 
 fn object_ref(body: &Map<String, Value>, field: &str) -> AppResult<(String, String)> {
     let Some(obj) = body.get(field).and_then(Value::as_object) else {
-        return Err(AppError::field(field, "This field is required: {\"class\": ..., \"id\": ...}."));
+        return Err(AppError::field(
+            field,
+            "This field is required: {\"class\": ..., \"id\": ...}.",
+        ));
     };
     let class = obj.get("class").and_then(Value::as_str).unwrap_or_default();
     let id = obj.get("id").and_then(Value::as_str).unwrap_or_default();
     if class.is_empty() || id.is_empty() {
-        return Err(AppError::field(field, "Both \"class\" and \"id\" are required."));
+        return Err(AppError::field(
+            field,
+            "Both \"class\" and \"id\" are required.",
+        ));
     }
     Ok((class.to_owned(), id.to_owned()))
 }
@@ -41,11 +47,17 @@ async fn resolve_recipient(app: &App, class: &str, id: &str) -> AppResult<Publis
     match class {
         "Organization" => match organizations::find(&app.db, id).await? {
             Some(o) if o.deleted_at.is_none() => Ok(Publisher::Organization(o.id)),
-            _ => Err(AppError::field("recipient", format!("Unknown organization \"{id}\"."))),
+            _ => Err(AppError::field(
+                "recipient",
+                format!("Unknown organization \"{id}\"."),
+            )),
         },
         "User" => match users::find(&app.db, id).await? {
             Some(u) if u.deleted_at.is_none() => Ok(Publisher::User(u.id)),
-            _ => Err(AppError::field("recipient", format!("Unknown user \"{id}\"."))),
+            _ => Err(AppError::field(
+                "recipient",
+                format!("Unknown user \"{id}\"."),
+            )),
         },
         other => Err(AppError::field(
             "recipient",
@@ -73,7 +85,8 @@ pub async fn request(app: &App, actor: &Actor, body: &Map<String, Value>) -> App
         Some(Value::String(s)) => s.trim().to_owned(),
         Some(_) => return Err(AppError::field("comment", "Must be a string.")),
     };
-    let ((subject_class, subject_id), (recipient_class, recipient_id)) = match (subject, recipient) {
+    let ((subject_class, subject_id), (recipient_class, recipient_id)) = match (subject, recipient)
+    {
         (Ok(s), Ok(r)) => (s, r),
         (Err(AppError::Validation(mut a)), Err(AppError::Validation(b))) => {
             a.0.extend(b.0);
@@ -84,7 +97,9 @@ pub async fn request(app: &App, actor: &Actor, body: &Map<String, Value>) -> App
     if subject_class != "Dataset" {
         return Err(AppError::field(
             "subject",
-            format!("Unknown class \"{subject_class}\": only datasets are transferable here (Dataset)."),
+            format!(
+                "Unknown class \"{subject_class}\": only datasets are transferable here (Dataset)."
+            ),
         ));
     }
     let dataset = crate::datasets::get(app, Some(actor), &subject_id).await?;
@@ -120,8 +135,20 @@ pub async fn request(app: &App, actor: &Actor, body: &Map<String, Value>) -> App
     repo::insert(&mut tx, &transfer).await?;
     let mut extras = Map::new();
     extras.insert("transfer_id".into(), json!(transfer.id));
-    extras.insert("recipient".into(), json!({"class": recipient_kind, "id": recipient_id}));
-    crate::activity::record(&mut tx, &dataset.id, Some(&actor.user_id), "dataset:transfer:requested", Vec::new(), extras, now).await?;
+    extras.insert(
+        "recipient".into(),
+        json!({"class": recipient_kind, "id": recipient_id}),
+    );
+    crate::activity::record(
+        &mut tx,
+        &dataset.id,
+        Some(&actor.user_id),
+        "dataset:transfer:requested",
+        Vec::new(),
+        extras,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(transfer)
 }
@@ -156,7 +183,10 @@ pub async fn list(
     if let Some(s) = &status
         && !["pending", "accepted", "refused"].contains(&s.as_str())
     {
-        return Err(AppError::field("status", "Use pending, accepted or refused."));
+        return Err(AppError::field(
+            "status",
+            "Use pending, accepted or refused.",
+        ));
     }
     let involving = if actor.sysadmin {
         None
@@ -171,19 +201,37 @@ pub async fn list(
         );
         Some(ids)
     };
-    let found = repo::list(&app.db, &TransferQuery { subject, recipient, status, involving }).await?;
+    let found = repo::list(
+        &app.db,
+        &TransferQuery {
+            subject,
+            recipient,
+            status,
+            involving,
+        },
+    )
+    .await?;
     Ok(found.into_iter().filter(|t| can_see(actor, t)).collect())
 }
 
 /// Answers a pending transfer (`POST /api/1/transfer/{id}/`): only whoever speaks for the
 /// recipient. Accepting moves the dataset.
-pub async fn respond(app: &App, actor: &Actor, id: &str, body: &Map<String, Value>) -> AppResult<Transfer> {
+pub async fn respond(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    body: &Map<String, Value>,
+) -> AppResult<Transfer> {
     let accept = match body.get("response").and_then(Value::as_str) {
         Some("accept") => true,
         Some("refuse") => false,
         _ => return Err(AppError::field("response", "Use \"accept\" or \"refuse\".")),
     };
-    let comment = body.get("comment").and_then(Value::as_str).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let comment = body
+        .get("comment")
+        .and_then(Value::as_str)
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty());
     let mut t = repo::find(&app.db, id)
         .await?
         .ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))?;
@@ -191,7 +239,10 @@ pub async fn respond(app: &App, actor: &Actor, id: &str, body: &Map<String, Valu
         return Err(AppError::Forbidden(PERMISSION_DENIED.into()));
     }
     if t.status != "pending" {
-        return Err(AppError::BadRequest(format!("This transfer is already {}.", t.status)));
+        return Err(AppError::BadRequest(format!(
+            "This transfer is already {}.",
+            t.status
+        )));
     }
     let now = app.clock.now();
     t.status = if accept { "accepted" } else { "refused" }.into();
@@ -204,7 +255,9 @@ pub async fn respond(app: &App, actor: &Actor, id: &str, body: &Map<String, Valu
             .ok_or_else(|| AppError::NotFound("Dataset not found".into()))?;
         let mut tx = app.db.begin().await?;
         if !repo::respond(&mut tx, &t).await? {
-            return Err(AppError::BadRequest("This transfer was answered meanwhile.".into()));
+            return Err(AppError::BadRequest(
+                "This transfer was answered meanwhile.".into(),
+            ));
         }
         let mut extras = Map::new();
         extras.insert("transfer_id".into(), json!(t.id));
@@ -233,14 +286,40 @@ pub async fn respond(app: &App, actor: &Actor, id: &str, body: &Map<String, Valu
             // Assignments of partial editors belonged to the old organization.
             repo::clear_assignments(&mut tx, &dataset.id).await?;
             changes::record(&mut tx, crate::datasets::CHANGE_KIND, &dataset.id, now).await?;
-            extras.insert("from".into(), json!({"class": t.owner_kind, "id": t.owner_id}));
-            extras.insert("to".into(), json!({"class": t.recipient_kind, "id": t.recipient_id}));
-            crate::activity::record(&mut tx, &dataset.id, Some(&actor.user_id), "dataset:transferred", vec!["organization".into()], extras, now).await?;
+            extras.insert(
+                "from".into(),
+                json!({"class": t.owner_kind, "id": t.owner_id}),
+            );
+            extras.insert(
+                "to".into(),
+                json!({"class": t.recipient_kind, "id": t.recipient_id}),
+            );
+            crate::activity::record(
+                &mut tx,
+                &dataset.id,
+                Some(&actor.user_id),
+                "dataset:transferred",
+                vec!["organization".into()],
+                extras,
+                now,
+            )
+            .await?;
         } else {
-            crate::activity::record(&mut tx, &dataset.id, Some(&actor.user_id), "dataset:transfer:refused", Vec::new(), extras, now).await?;
+            crate::activity::record(
+                &mut tx,
+                &dataset.id,
+                Some(&actor.user_id),
+                "dataset:transfer:refused",
+                Vec::new(),
+                extras,
+                now,
+            )
+            .await?;
         }
         tx.commit().await?;
         return Ok(t);
     }
-    Err(AppError::Conflict("The dataset is being modified by someone else; please retry.".into()))
+    Err(AppError::Conflict(
+        "The dataset is being modified by someone else; please retry.".into(),
+    ))
 }

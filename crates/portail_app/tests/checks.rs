@@ -40,7 +40,10 @@ fn unique() -> String {
 async fn fresh_app(clock: Clock) -> (App, Option<TempDir>) {
     let (db, dir) = match std::env::var("PORTAIL_TEST_DATABASE_URL") {
         Ok(url) if !url.is_empty() => {
-            let options = ConnectOptions { max_connections: 8, schema: Some(unique()) };
+            let options = ConnectOptions {
+                max_connections: 8,
+                schema: Some(unique()),
+            };
             (Db::connect(&url, &options).await.expect("PostgreSQL"), None)
         }
         _ => {
@@ -91,14 +94,21 @@ async fn serve(seen: Arc<Seen>) -> String {
                 tokio::time::sleep(Duration::from_secs(5)).await;
                 "late".into_response()
             } else if path == "/moved" {
-                (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, "/ok-target")]).into_response()
+                (
+                    StatusCode::MOVED_PERMANENTLY,
+                    [(header::LOCATION, "/ok-target")],
+                )
+                    .into_response()
             } else if path == "/nohead" {
                 if method == Method::HEAD {
                     StatusCode::METHOD_NOT_ALLOWED.into_response()
                 } else if headers.get(header::RANGE).is_some_and(|r| r == "bytes=0-0") {
                     (
                         StatusCode::PARTIAL_CONTENT,
-                        [(header::CONTENT_RANGE, "bytes 0-0/1234"), (header::CONTENT_TYPE, "application/json")],
+                        [
+                            (header::CONTENT_RANGE, "bytes 0-0/1234"),
+                            (header::CONTENT_TYPE, "application/json"),
+                        ],
                         "{",
                     )
                         .into_response()
@@ -113,7 +123,9 @@ async fn serve(seen: Arc<Seen>) -> String {
         }
     };
     let router = Router::new().route("/{*path}", any(handler));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move {
         let _ = axum::serve(listener, router).await;
@@ -144,7 +156,9 @@ async fn publisher(app: &App) -> portail_core::permissions::Actor {
     )
     .await
     .expect("register");
-    portail_app::auth::actor_for(app, &user).await.expect("actor")
+    portail_app::auth::actor_for(app, &user)
+        .await
+        .expect("actor")
 }
 
 fn extras_of(d: &portail_core::model::Dataset, title: &str) -> serde_json::Map<String, Value> {
@@ -158,7 +172,10 @@ fn extras_of(d: &portail_core::model::Dataset, title: &str) -> serde_json::Map<S
 
 #[tokio::test]
 async fn checks_store_udata_extras_follow_the_schedule_and_respect_hosts() {
-    let start = chrono::Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).single().expect("date");
+    let start = chrono::Utc
+        .with_ymd_and_hms(2026, 3, 1, 8, 0, 0)
+        .single()
+        .expect("date");
     let clock = Clock::fixed(start);
     let (app, _dir) = fresh_app(clock.clone()).await;
     let seen = Arc::new(Seen::default());
@@ -169,7 +186,8 @@ async fn checks_store_udata_extras_follow_the_schedule_and_respect_hosts() {
         .map(|p| json!({"title": p, "url": format!("{base}/{p}"), "filetype": "remote", "format": "csv"}))
         .chain([json!({"title": "blocked", "url": "http://10.255.255.1/x", "filetype": "remote"})])
         .collect();
-    let body = json!({"title": "Liens", "description": "Des liens à vérifier.", "resources": resources});
+    let body =
+        json!({"title": "Liens", "description": "Des liens à vérifier.", "resources": resources});
     let created = portail_app::datasets::create(&app, &actor, body.as_object().expect("object"))
         .await
         .expect("dataset");
@@ -184,9 +202,15 @@ async fn checks_store_udata_extras_follow_the_schedule_and_respect_hosts() {
     assert_eq!(summary.checked, 6, "{summary:?}");
     assert_eq!(summary.available, 3, "{summary:?}");
     assert_eq!(summary.errors, 2, "timeout and refused: {summary:?}");
-    assert!(seen.max_in_flight.load(Ordering::SeqCst) <= 2, "per-host limit");
+    assert!(
+        seen.max_in_flight.load(Ordering::SeqCst) <= 2,
+        "per-host limit"
+    );
 
-    let d = portail_db::datasets::find(&app.db, &created.id).await.expect("db").expect("dataset");
+    let d = portail_db::datasets::find(&app.db, &created.id)
+        .await
+        .expect("db")
+        .expect("dataset");
     // Checks never count as a modification of the dataset.
     assert_eq!(d.last_modified_internal, created.last_modified_internal);
     let ok = extras_of(&d, "ok");
@@ -194,14 +218,23 @@ async fn checks_store_udata_extras_follow_the_schedule_and_respect_hosts() {
     assert_eq!(ok["check:status"], json!(200));
     assert_eq!(ok["check:headers:content-type"], json!("text/csv"));
     assert_eq!(ok["check:headers:content-length"], json!(8));
-    assert!(ok["check:date"].as_str().is_some_and(|s| s.starts_with("2026-03-01T08:00:00")));
+    assert!(
+        ok["check:date"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("2026-03-01T08:00:00"))
+    );
     let missing = extras_of(&d, "missing");
     assert_eq!(missing["check:available"], json!(false));
     assert_eq!(missing["check:status"], json!(404));
     let slow = extras_of(&d, "slow");
     assert_eq!(slow["check:available"], json!(false));
     assert_eq!(slow["check:timeout"], json!(true));
-    assert!(slow["check:error"].as_str().is_some_and(|e| e.contains("timed out")), "{slow:?}");
+    assert!(
+        slow["check:error"]
+            .as_str()
+            .is_some_and(|e| e.contains("timed out")),
+        "{slow:?}"
+    );
     assert!(slow.get("check:status").is_none());
     let moved = extras_of(&d, "moved");
     assert_eq!(moved["check:available"], json!(true));
@@ -209,31 +242,63 @@ async fn checks_store_udata_extras_follow_the_schedule_and_respect_hosts() {
     let nohead = extras_of(&d, "nohead");
     assert_eq!(nohead["check:status"], json!(206));
     assert_eq!(nohead["check:headers:content-length"], json!(1234));
-    assert!(seen.gets.load(Ordering::SeqCst) >= 1, "the ranged GET fallback");
+    assert!(
+        seen.gets.load(Ordering::SeqCst) >= 1,
+        "the ranged GET fallback"
+    );
     let blocked = extras_of(&d, "blocked");
     assert_eq!(blocked["check:available"], json!(false));
-    assert!(blocked["check:error"].as_str().is_some_and(|e| e.contains("refused")), "{blocked:?}");
+    assert!(
+        blocked["check:error"]
+            .as_str()
+            .is_some_and(|e| e.contains("refused")),
+        "{blocked:?}"
+    );
     // udata's quality criterion reads the result.
     let q = portail_core::quality::compute(&d, start);
     assert_eq!(q.all_resources_available, Some(false));
 
     // Nothing is due again before the interval...
-    let again = run_pass(&app, &fetcher(Duration::from_millis(800)), &settings, None).await.expect("pass");
+    let again = run_pass(&app, &fetcher(Duration::from_millis(800)), &settings, None)
+        .await
+        .expect("pass");
     assert_eq!(again.checked, 0);
     // ...except a resource whose URL changed, at once.
-    let rid = d.resources.iter().find(|r| r.title == "missing").map(|r| r.id.clone()).expect("id");
+    let rid = d
+        .resources
+        .iter()
+        .find(|r| r.title == "missing")
+        .map(|r| r.id.clone())
+        .expect("id");
     let patch = json!({"url": format!("{base}/ok-fixed")});
-    portail_app::resources::update(&app, &actor, &d.id, &rid, patch.as_object().expect("object"))
+    portail_app::resources::update(
+        &app,
+        &actor,
+        &d.id,
+        &rid,
+        patch.as_object().expect("object"),
+    )
+    .await
+    .expect("update");
+    let again = run_pass(&app, &fetcher(Duration::from_millis(800)), &settings, None)
         .await
-        .expect("update");
-    let again = run_pass(&app, &fetcher(Duration::from_millis(800)), &settings, None).await.expect("pass");
+        .expect("pass");
     assert_eq!((again.checked, again.available), (1, 1));
-    let history = portail_app::checks::history(&app, Some(&actor), &d.id, &rid).await.expect("history");
+    let history = portail_app::checks::history(&app, Some(&actor), &d.id, &rid)
+        .await
+        .expect("history");
     assert_eq!(history.len(), 2);
     assert!(history[0].available && !history[1].available);
     // After the interval, everything is due.
     clock.set(start + settings.recheck_after + chrono::Duration::minutes(1));
-    let later = run_pass(&app, &fetcher(Duration::from_millis(800)), &settings, Some(4)).await.expect("pass");
+    let later = run_pass(
+        &app,
+        &fetcher(Duration::from_millis(800)),
+        &settings,
+        Some(4),
+    )
+    .await
+    .expect("pass");
     assert_eq!(later.checked, 4, "a bounded pass stops at its limit");
 }
 
@@ -243,8 +308,14 @@ async fn checks_store_udata_extras_follow_the_schedule_and_respect_hosts() {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "benchmark"]
 async fn bench_checks_per_second() {
-    let links: usize = std::env::var("PORTAIL_BENCH_LINKS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
-    let per_host: usize = std::env::var("PORTAIL_BENCH_PER_HOST").ok().and_then(|v| v.parse().ok()).unwrap_or(32);
+    let links: usize = std::env::var("PORTAIL_BENCH_LINKS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let per_host: usize = std::env::var("PORTAIL_BENCH_PER_HOST")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(32);
     let (app, _dir) = fresh_app(Clock::default()).await;
     let base = serve(Arc::new(Seen::default())).await;
     let actor = publisher(&app).await;
@@ -253,7 +324,9 @@ async fn bench_checks_per_second() {
             .map(|i| json!({"title": format!("r{i}"), "url": format!("{base}/ok/{chunk}/{i}"), "filetype": "remote"}))
             .collect();
         let body = json!({"title": format!("Bench {chunk}"), "description": "Liens.", "resources": resources});
-        portail_app::datasets::create(&app, &actor, body.as_object().expect("object")).await.expect("dataset");
+        portail_app::datasets::create(&app, &actor, body.as_object().expect("object"))
+            .await
+            .expect("dataset");
     }
     let settings = CheckSettings {
         per_host,
@@ -261,7 +334,9 @@ async fn bench_checks_per_second() {
         politeness: Duration::ZERO,
         ..CheckSettings::default()
     };
-    let summary = run_pass(&app, &fetcher(Duration::from_secs(10)), &settings, None).await.expect("pass");
+    let summary = run_pass(&app, &fetcher(Duration::from_secs(10)), &settings, None)
+        .await
+        .expect("pass");
     assert_eq!(summary.checked, links);
     println!(
         "link checks: {} links in {:.2} s = {:.0} checks/s ({} in flight, {} backend)",

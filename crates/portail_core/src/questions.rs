@@ -67,12 +67,23 @@ pub fn answer(dataset: &Dataset, context: Context, now: DateTime<Utc>) -> Vec<Qu
     });
 
     out.push(if dataset.tags.is_empty() {
-        q("tags", "Des mots-clés sont-ils associés au jeu de données ?", "Are keywords attached to the dataset?", Some(false),
-          "Ajoutez des mots-clés pour que le jeu de données soit trouvé par la recherche.",
-          "Add keywords so that search finds the dataset.")
+        q(
+            "tags",
+            "Des mots-clés sont-ils associés au jeu de données ?",
+            "Are keywords attached to the dataset?",
+            Some(false),
+            "Ajoutez des mots-clés pour que le jeu de données soit trouvé par la recherche.",
+            "Add keywords so that search finds the dataset.",
+        )
     } else {
-        q("tags", "Des mots-clés sont-ils associés au jeu de données ?", "Are keywords attached to the dataset?", Some(true),
-          format!("{} mot(s)-clé(s).", dataset.tags.len()), format!("{} keyword(s).", dataset.tags.len()))
+        q(
+            "tags",
+            "Des mots-clés sont-ils associés au jeu de données ?",
+            "Are keywords attached to the dataset?",
+            Some(true),
+            format!("{} mot(s)-clé(s).", dataset.tags.len()),
+            format!("{} keyword(s).", dataset.tags.len()),
+        )
     });
 
     out.push(if facts.count == 0 {
@@ -112,19 +123,51 @@ pub fn answer(dataset: &Dataset, context: Context, now: DateTime<Utc>) -> Vec<Qu
             format!("The last update ({}) is older than the declared frequency: publish the new data or correct the frequency.", dataset.last_update_with(&facts).format("%Y-%m-%d"))),
     });
 
-    let remote: Vec<_> = dataset.resources.iter().filter(|r| r.filetype == Filetype::Remote).collect();
-    let broken = remote.iter().filter(|r| r.extras.get("check:available").and_then(Value::as_bool) == Some(false)).count();
-    let unchecked = remote.iter().filter(|r| r.extras.get("check:available").and_then(Value::as_bool).is_none()).count();
+    let remote: Vec<_> = dataset
+        .resources
+        .iter()
+        .filter(|r| r.filetype == Filetype::Remote)
+        .collect();
+    let broken = remote
+        .iter()
+        .filter(|r| r.extras.get("check:available").and_then(Value::as_bool) == Some(false))
+        .count();
+    let unchecked = remote
+        .iter()
+        .filter(|r| {
+            r.extras
+                .get("check:available")
+                .and_then(Value::as_bool)
+                .is_none()
+        })
+        .count();
     out.push(if broken > 0 {
-        q("resources_available", "Les ressources du jeu de données sont-elles accessibles ?", "Are the dataset's resources reachable?", Some(false),
-          format!("{broken} lien(s) ne répondent pas : corrigez leur URL ou remplacez-les."),
-          format!("{broken} link(s) do not answer: correct their URL or replace them."))
+        q(
+            "resources_available",
+            "Les ressources du jeu de données sont-elles accessibles ?",
+            "Are the dataset's resources reachable?",
+            Some(false),
+            format!("{broken} lien(s) ne répondent pas : corrigez leur URL ou remplacez-les."),
+            format!("{broken} link(s) do not answer: correct their URL or replace them."),
+        )
     } else if unchecked > 0 {
-        q("resources_available", "Les ressources du jeu de données sont-elles accessibles ?", "Are the dataset's resources reachable?", None,
-          format!("{unchecked} lien(s) pas encore vérifiés."), format!("{unchecked} link(s) not checked yet."))
+        q(
+            "resources_available",
+            "Les ressources du jeu de données sont-elles accessibles ?",
+            "Are the dataset's resources reachable?",
+            None,
+            format!("{unchecked} lien(s) pas encore vérifiés."),
+            format!("{unchecked} link(s) not checked yet."),
+        )
     } else {
-        q("resources_available", "Les ressources du jeu de données sont-elles accessibles ?", "Are the dataset's resources reachable?", Some(true),
-          "Toutes les ressources répondent.", "Every resource answers.")
+        q(
+            "resources_available",
+            "Les ressources du jeu de données sont-elles accessibles ?",
+            "Are the dataset's resources reachable?",
+            Some(true),
+            "Toutes les ressources répondent.",
+            "Every resource answers.",
+        )
     });
     out
 }
@@ -197,7 +240,10 @@ mod tests {
 
     #[test]
     fn a_bare_dataset_needs_attention_everywhere_it_can() {
-        let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().expect("date");
+        let now = Utc
+            .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+            .single()
+            .expect("date");
         let qs = answer(&dataset(now), Context::default(), now);
         assert_eq!(qs.len(), 6);
         assert_eq!(by_id(&qs, "description"), Some(false));
@@ -206,18 +252,34 @@ mod tests {
         assert_eq!(by_id(&qs, "discussions"), Some(true));
         assert_eq!(by_id(&qs, "up_to_date"), Some(true));
         assert_eq!(by_id(&qs, "resources_available"), Some(true));
-        assert!(qs.iter().all(|q| !q.hint_fr.is_empty() && !q.hint_en.is_empty()));
+        assert!(
+            qs.iter()
+                .all(|q| !q.hint_fr.is_empty() && !q.hint_en.is_empty())
+        );
     }
 
     #[test]
     fn freshness_follows_the_clock_and_links_their_checks() {
-        let created = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().expect("date");
+        let created = Utc
+            .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+            .single()
+            .expect("date");
         let mut d = dataset(created);
         d.description = "x".repeat(101);
         d.tags = vec!["air".into()];
-        d.resources = vec![resource("csv", Some(false), created), resource("pdf", None, created)];
+        d.resources = vec![
+            resource("csv", Some(false), created),
+            resource("pdf", None, created),
+        ];
         let later = created + chrono::Duration::days(45);
-        let qs = answer(&d, Context { discussions: 2, discussions_open: 1 }, later);
+        let qs = answer(
+            &d,
+            Context {
+                discussions: 2,
+                discussions_open: 1,
+            },
+            later,
+        );
         assert_eq!(by_id(&qs, "description"), Some(true));
         assert_eq!(by_id(&qs, "tags"), Some(true));
         assert_eq!(by_id(&qs, "open_format"), Some(true));
@@ -230,6 +292,9 @@ mod tests {
         assert_eq!(by_id(&qs, "up_to_date"), Some(true));
         assert_eq!(by_id(&qs, "resources_available"), Some(true));
         d.frequency = "unknown".into();
-        assert_eq!(by_id(&answer(&d, Context::default(), soon), "up_to_date"), None);
+        assert_eq!(
+            by_id(&answer(&d, Context::default(), soon), "up_to_date"),
+            None
+        );
     }
 }

@@ -71,7 +71,9 @@ pub async fn list(
 ) -> DbResult<(Vec<Activity>, i64)> {
     let mut filter = Sql::new(" WHERE 1 = 1");
     if let Some(id) = dataset_id {
-        filter.push(" AND dataset_id = ").bind(Arg::Text(id.to_owned()));
+        filter
+            .push(" AND dataset_id = ")
+            .bind(Arg::Text(id.to_owned()));
     } else {
         push_visible(&mut filter, viewer, "dataset_id");
     }

@@ -33,12 +33,14 @@ pub async fn due(db: &Db, now: DateTime<Utc>, limit: i64) -> DbResult<Vec<DueRes
 
 /// Marks a resource due now (a new resource or a changed URL is checked at the next tick).
 pub async fn mark_due(tx: &mut Tx, resource_id: &str, at: DateTime<Utc>) -> DbResult<()> {
-    with_tx!(tx, |c| sqlx::query("UPDATE resources SET check_due_at = $2 WHERE id = $1")
-        .bind(resource_id)
-        .bind(at)
-        .execute(&mut *c)
-        .await
-        .map(|_| ()))?;
+    with_tx!(tx, |c| sqlx::query(
+        "UPDATE resources SET check_due_at = $2 WHERE id = $1"
+    )
+    .bind(resource_id)
+    .bind(at)
+    .execute(&mut *c)
+    .await
+    .map(|_| ()))?;
     Ok(())
 }
 
@@ -89,7 +91,8 @@ pub async fn store(tx: &mut Tx, r: &CheckResult) -> DbResult<bool> {
     .execute(&mut *c)
     .await
     .map(|_| ()))?;
-    with_tx!(tx, |c| sqlx::query(
+    with_tx!(tx, |c| {
+        sqlx::query(
         "INSERT INTO resource_checks (id, resource_id, dataset_id, url, checked_at, available, status, error, duration_ms) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
     )
@@ -104,7 +107,8 @@ pub async fn store(tx: &mut Tx, r: &CheckResult) -> DbResult<bool> {
     .bind(r.duration_ms)
     .execute(&mut *c)
     .await
-    .map(|_| ()))?;
+    .map(|_| ())
+    })?;
     Ok(true)
 }
 
@@ -145,7 +149,8 @@ pub struct SiteCounts {
 
 /// Counts the public, live objects of the site.
 pub async fn site_counts(db: &Db) -> DbResult<SiteCounts> {
-    let row: (i64, i64, i64, i64, i64, i64, i64) = with_db!(db, |p| sqlx::query_as(
+    let row: (i64, i64, i64, i64, i64, i64, i64) = with_db!(db, |p| {
+        sqlx::query_as(
         "SELECT \
          (SELECT COUNT(*) FROM datasets WHERE deleted_at IS NULL AND private = FALSE AND archived_at IS NULL), \
          (SELECT COUNT(*) FROM resources r JOIN datasets d ON d.id = r.dataset_id \
@@ -157,7 +162,8 @@ pub async fn site_counts(db: &Db) -> DbResult<SiteCounts> {
          (SELECT COUNT(*) FROM follows)"
     )
     .fetch_one(p)
-    .await)?;
+    .await
+    })?;
     Ok(SiteCounts {
         datasets: row.0,
         resources: row.1,
@@ -170,20 +176,30 @@ pub async fn site_counts(db: &Db) -> DbResult<SiteCounts> {
 }
 
 /// Downloads of a dataset's resources per day, oldest first (for monthly series).
-pub async fn downloads_by_day(db: &Db, dataset_id: &str) -> DbResult<Vec<(chrono::NaiveDate, i64)>> {
-    let rows: Vec<(chrono::NaiveDate, i64)> = with_db!(db, |p| sqlx::query_as(
+pub async fn downloads_by_day(
+    db: &Db,
+    dataset_id: &str,
+) -> DbResult<Vec<(chrono::NaiveDate, i64)>> {
+    let rows: Vec<(chrono::NaiveDate, i64)> = with_db!(db, |p| {
+        sqlx::query_as(
         "SELECT day, CAST(SUM(downloads) AS BIGINT) FROM resource_downloads_daily WHERE dataset_id = $1 \
          GROUP BY day ORDER BY day"
     )
     .bind(dataset_id)
     .fetch_all(p)
-    .await)?;
+    .await
+    })?;
     Ok(rows)
 }
 
 /// Ids of the live datasets a user publishes, directly or through these organizations.
-pub async fn dataset_ids_of(db: &Db, user_id: &str, organization_ids: &[String]) -> DbResult<Vec<String>> {
-    let mut sql = crate::Sql::new("SELECT id FROM datasets WHERE deleted_at IS NULL AND (owner_id = ");
+pub async fn dataset_ids_of(
+    db: &Db,
+    user_id: &str,
+    organization_ids: &[String],
+) -> DbResult<Vec<String>> {
+    let mut sql =
+        crate::Sql::new("SELECT id FROM datasets WHERE deleted_at IS NULL AND (owner_id = ");
     sql.bind(crate::Arg::Text(user_id.to_owned()));
     if !organization_ids.is_empty() {
         sql.push(" OR organization_id IN ")

@@ -102,10 +102,13 @@ pub async fn insert(tx: &mut Tx, r: &CommunityResource) -> DbResult<()> {
         "INSERT INTO community_resources ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
     );
     let a = args(r);
-    with_tx!(tx, |c| bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), &a)
-        .execute(&mut *c)
-        .await
-        .map(|_| ()))?;
+    with_tx!(tx, |c| bind_args!(
+        sqlx::query(sqlx::AssertSqlSafe(sql)),
+        &a
+    )
+    .execute(&mut *c)
+    .await
+    .map(|_| ()))?;
     Ok(())
 }
 
@@ -124,11 +127,13 @@ pub async fn update(tx: &mut Tx, r: &CommunityResource) -> DbResult<()> {
 
 /// Deletes a community resource.
 pub async fn delete(tx: &mut Tx, id: &str) -> DbResult<()> {
-    with_tx!(tx, |c| sqlx::query("DELETE FROM community_resources WHERE id = $1")
-        .bind(id)
-        .execute(&mut *c)
-        .await
-        .map(|_| ()))?;
+    with_tx!(tx, |c| sqlx::query(
+        "DELETE FROM community_resources WHERE id = $1"
+    )
+    .bind(id)
+    .execute(&mut *c)
+    .await
+    .map(|_| ()))?;
     Ok(())
 }
 
@@ -173,7 +178,10 @@ pub async fn list(db: &Db, q: &CommunityQuery) -> DbResult<(Vec<CommunityResourc
     )
     .fetch_one(p)
     .await)?;
-    let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM community_resources{}", f.text));
+    let mut sql = Sql::new(&format!(
+        "SELECT {COLUMNS} FROM community_resources{}",
+        f.text
+    ));
     sql.args = f.args;
     sql.push(" ORDER BY created_at DESC, id LIMIT ")
         .bind(Arg::Int(q.page_size));
@@ -185,5 +193,8 @@ pub async fn list(db: &Db, q: &CommunityQuery) -> DbResult<(Vec<CommunityResourc
     )
     .fetch_all(p)
     .await)?;
-    Ok((rows.into_iter().map(CommunityResource::from).collect(), total))
+    Ok((
+        rows.into_iter().map(CommunityResource::from).collect(),
+        total,
+    ))
 }

@@ -71,7 +71,8 @@ fn messages_json(d: &Discussion) -> Value {
 
 /// Inserts a discussion.
 pub async fn insert(tx: &mut Tx, d: &Discussion) -> DbResult<()> {
-    let sql = format!("INSERT INTO discussions ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+    let sql =
+        format!("INSERT INTO discussions ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
     let args = vec![
         Arg::Text(d.id.clone()),
         Arg::Text(d.dataset_id.clone()),
@@ -83,10 +84,13 @@ pub async fn insert(tx: &mut Tx, d: &Discussion) -> DbResult<()> {
         Arg::OptTs(d.closed_at),
         Arg::OptText(d.closed_by.clone()),
     ];
-    with_tx!(tx, |c| bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), &args)
-        .execute(&mut *c)
-        .await
-        .map(|_| ()))?;
+    with_tx!(tx, |c| bind_args!(
+        sqlx::query(sqlx::AssertSqlSafe(sql)),
+        &args
+    )
+    .execute(&mut *c)
+    .await
+    .map(|_| ()))?;
     Ok(())
 }
 
@@ -99,7 +103,9 @@ pub async fn update(tx: &mut Tx, d: &Discussion) -> DbResult<()> {
         Arg::OptText(d.closed_by.clone()),
     ];
     with_tx!(tx, |c| bind_args!(
-        sqlx::query("UPDATE discussions SET messages = $2, closed_at = $3, closed_by = $4 WHERE id = $1"),
+        sqlx::query(
+            "UPDATE discussions SET messages = $2, closed_at = $3, closed_by = $4 WHERE id = $1"
+        ),
         &args
     )
     .execute(&mut *c)
@@ -121,7 +127,8 @@ pub async fn delete(tx: &mut Tx, id: &str) -> DbResult<()> {
 /// Recounts a dataset's `discussions` and `discussions_open` from the table, in the
 /// transaction of the change (counting is exact where an increment could drift).
 pub async fn recount(tx: &mut Tx, dataset_id: &str) -> DbResult<()> {
-    with_tx!(tx, |c| sqlx::query(
+    with_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE datasets SET discussions = (SELECT COUNT(*) FROM discussions WHERE dataset_id = $1), \
          discussions_open = (SELECT COUNT(*) FROM discussions WHERE dataset_id = $1 AND closed_at IS NULL) \
          WHERE id = $1"
@@ -129,7 +136,8 @@ pub async fn recount(tx: &mut Tx, dataset_id: &str) -> DbResult<()> {
     .bind(dataset_id)
     .execute(&mut *c)
     .await
-    .map(|_| ()))?;
+    .map(|_| ())
+    })?;
     Ok(())
 }
 
@@ -162,7 +170,9 @@ pub struct DiscussionQuery {
 pub async fn list(db: &Db, q: &DiscussionQuery) -> DbResult<(Vec<Discussion>, i64)> {
     let mut filter = Sql::new(" WHERE 1 = 1");
     if let Some(id) = &q.dataset_id {
-        filter.push(" AND dataset_id = ").bind(Arg::Text(id.clone()));
+        filter
+            .push(" AND dataset_id = ")
+            .bind(Arg::Text(id.clone()));
     }
     match q.closed {
         Some(true) => {

@@ -5,7 +5,12 @@ use chrono::{DateTime, Utc};
 use crate::{Db, DbResult, Tx, with_db, with_tx};
 
 /// Makes a user follow a dataset; false when they already did.
-pub async fn follow(tx: &mut Tx, dataset_id: &str, user_id: &str, at: DateTime<Utc>) -> DbResult<bool> {
+pub async fn follow(
+    tx: &mut Tx,
+    dataset_id: &str,
+    user_id: &str,
+    at: DateTime<Utc>,
+) -> DbResult<bool> {
     let existing: Option<(String,)> = with_tx!(tx, |c| sqlx::query_as(
         "SELECT user_id FROM follows WHERE dataset_id = $1 AND user_id = $2"
     )
@@ -44,13 +49,15 @@ pub async fn unfollow(tx: &mut Tx, dataset_id: &str, user_id: &str) -> DbResult<
 }
 
 async fn recount(tx: &mut Tx, dataset_id: &str) -> DbResult<()> {
-    with_tx!(tx, |c| sqlx::query(
+    with_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE datasets SET followers = (SELECT COUNT(*) FROM follows WHERE dataset_id = $1) WHERE id = $1"
     )
     .bind(dataset_id)
     .execute(&mut *c)
     .await
-    .map(|_| ()))?;
+    .map(|_| ())
+    })?;
     Ok(())
 }
 
@@ -67,13 +74,15 @@ pub async fn list(
     .bind(dataset_id)
     .fetch_one(p)
     .await)?;
-    let rows = with_db!(db, |p| sqlx::query_as(
+    let rows = with_db!(db, |p| {
+        sqlx::query_as(
         "SELECT user_id, since FROM follows WHERE dataset_id = $1 ORDER BY since, user_id LIMIT $2 OFFSET $3"
     )
     .bind(dataset_id)
     .bind(page_size)
     .bind((page - 1).max(0) * page_size)
     .fetch_all(p)
-    .await)?;
+    .await
+    })?;
     Ok((rows, total))
 }

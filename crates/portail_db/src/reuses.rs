@@ -75,10 +75,13 @@ pub async fn insert(tx: &mut Tx, r: &Reuse) -> DbResult<()> {
         "INSERT INTO reuses ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
     );
     let a = args(r);
-    with_tx!(tx, |c| bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), &a)
-        .execute(&mut *c)
-        .await
-        .map(|_| ()))
+    with_tx!(tx, |c| bind_args!(
+        sqlx::query(sqlx::AssertSqlSafe(sql)),
+        &a
+    )
+    .execute(&mut *c)
+    .await
+    .map(|_| ()))
     .map_err(DbError::from_sqlx)?;
     link_datasets(tx, &r.id, &r.datasets, &[]).await
 }
@@ -95,15 +98,22 @@ pub async fn update(tx: &mut Tx, r: &Reuse, previous: &[String]) -> DbResult<()>
         .await
         .map(|_| ()))
     .map_err(DbError::from_sqlx)?;
-    with_tx!(tx, |c| sqlx::query("DELETE FROM reuse_datasets WHERE reuse_id = $1")
-        .bind(&r.id)
-        .execute(&mut *c)
-        .await
-        .map(|_| ()))?;
+    with_tx!(tx, |c| sqlx::query(
+        "DELETE FROM reuse_datasets WHERE reuse_id = $1"
+    )
+    .bind(&r.id)
+    .execute(&mut *c)
+    .await
+    .map(|_| ()))?;
     link_datasets(tx, &r.id, &r.datasets, previous).await
 }
 
-async fn link_datasets(tx: &mut Tx, reuse_id: &str, datasets: &[String], previous: &[String]) -> DbResult<()> {
+async fn link_datasets(
+    tx: &mut Tx,
+    reuse_id: &str,
+    datasets: &[String],
+    previous: &[String],
+) -> DbResult<()> {
     for dataset in datasets {
         with_tx!(tx, |c| sqlx::query(
             "INSERT INTO reuse_datasets (reuse_id, dataset_id) VALUES ($1, $2)"
@@ -122,14 +132,16 @@ async fn link_datasets(tx: &mut Tx, reuse_id: &str, datasets: &[String], previou
 
 /// Recounts the public, live reuses of a dataset (udata counts only visible reuses).
 pub async fn recount(tx: &mut Tx, dataset_id: &str) -> DbResult<()> {
-    with_tx!(tx, |c| sqlx::query(
+    with_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE datasets SET reuses = (SELECT COUNT(*) FROM reuse_datasets l JOIN reuses r ON r.id = l.reuse_id \
          WHERE l.dataset_id = $1 AND r.deleted_at IS NULL AND r.private = FALSE) WHERE id = $1"
     )
     .bind(dataset_id)
     .execute(&mut *c)
     .await
-    .map(|_| ()))?;
+    .map(|_| ())
+    })?;
     Ok(())
 }
 
@@ -230,16 +242,19 @@ pub async fn list(db: &Db, q: &ReuseQuery) -> DbResult<(Vec<Reuse>, i64)> {
         Some(ids) => {
             f.push(" AND (private = FALSE OR owner_id IN ")
                 .bind_list(ids.iter().cloned());
-            f.push(" OR organization_id IN ").bind_list(ids.iter().cloned());
+            f.push(" OR organization_id IN ")
+                .bind_list(ids.iter().cloned());
             f.push(")");
         }
     }
     let count_sql = format!("SELECT COUNT(*) FROM reuses{}", f.text);
     let mut rows_sql = Sql::new(&format!("SELECT {COLUMNS} FROM reuses{}", f.text));
     rows_sql.args = f.args.clone();
-    rows_sql.push(" ORDER BY created_at DESC, id LIMIT ")
+    rows_sql
+        .push(" ORDER BY created_at DESC, id LIMIT ")
         .bind(Arg::Int(q.page_size));
-    rows_sql.push(" OFFSET ")
+    rows_sql
+        .push(" OFFSET ")
         .bind(Arg::Int((q.page - 1).max(0) * q.page_size));
     let (total,): (i64,) = with_db!(db, |p| bind_args!(
         sqlx::query_as(sqlx::AssertSqlSafe(count_sql.clone())),

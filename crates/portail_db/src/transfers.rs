@@ -52,16 +52,20 @@ pub async fn insert(tx: &mut Tx, t: &Transfer) -> DbResult<()> {
         Arg::OptText(t.responder_id.clone()),
         Arg::OptText(t.response_comment.clone()),
     ];
-    with_tx!(tx, |c| bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), &args)
-        .execute(&mut *c)
-        .await
-        .map(|_| ()))?;
+    with_tx!(tx, |c| bind_args!(
+        sqlx::query(sqlx::AssertSqlSafe(sql)),
+        &args
+    )
+    .execute(&mut *c)
+    .await
+    .map(|_| ()))?;
     Ok(())
 }
 
 /// Records the answer to a pending transfer; false when it was answered meanwhile.
 pub async fn respond(tx: &mut Tx, t: &Transfer) -> DbResult<bool> {
-    let affected = with_tx!(tx, |c| sqlx::query(
+    let affected = with_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE transfers SET status = $2, responded_at = $3, responder_id = $4, response_comment = $5 \
          WHERE id = $1 AND status = 'pending'"
     )
@@ -72,7 +76,8 @@ pub async fn respond(tx: &mut Tx, t: &Transfer) -> DbResult<bool> {
     .bind(&t.response_comment)
     .execute(&mut *c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(affected == 1)
 }
 
@@ -100,7 +105,8 @@ pub struct TransferQuery {
 pub async fn list(db: &Db, q: &TransferQuery) -> DbResult<Vec<Transfer>> {
     let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM transfers WHERE 1 = 1"));
     if let Some(subject) = &q.subject {
-        sql.push(" AND subject_id = ").bind(Arg::Text(subject.clone()));
+        sql.push(" AND subject_id = ")
+            .bind(Arg::Text(subject.clone()));
     }
     if let Some(recipient) = &q.recipient {
         sql.push(" AND recipient_id = ")
@@ -115,7 +121,8 @@ pub async fn list(db: &Db, q: &TransferQuery) -> DbResult<Vec<Transfer>> {
         }
         sql.push(" AND (user_id IN ").bind_list(ids.iter().cloned());
         sql.push(" OR owner_id IN ").bind_list(ids.iter().cloned());
-        sql.push(" OR recipient_id IN ").bind_list(ids.iter().cloned());
+        sql.push(" OR recipient_id IN ")
+            .bind_list(ids.iter().cloned());
         sql.push(")");
     }
     sql.push(" ORDER BY created_at DESC, id LIMIT 1000");
@@ -129,10 +136,12 @@ pub async fn list(db: &Db, q: &TransferQuery) -> DbResult<Vec<Transfer>> {
 
 /// Drops the partial-editor assignments on a dataset (they belonged to its old publisher).
 pub async fn clear_assignments(tx: &mut Tx, dataset_id: &str) -> DbResult<()> {
-    with_tx!(tx, |c| sqlx::query("DELETE FROM dataset_assignments WHERE dataset_id = $1")
-        .bind(dataset_id)
-        .execute(&mut *c)
-        .await
-        .map(|_| ()))?;
+    with_tx!(tx, |c| sqlx::query(
+        "DELETE FROM dataset_assignments WHERE dataset_id = $1"
+    )
+    .bind(dataset_id)
+    .execute(&mut *c)
+    .await
+    .map(|_| ()))?;
     Ok(())
 }

@@ -15,7 +15,7 @@ pub use client::{
     Fetch, FetchRequest, FetchResponse, HttpFetcher, OutboundConfig, OutboundError,
     install_crypto_provider, user_agent,
 };
-pub use probe::{Probe, ProbeResponse};
 pub use policy::{
     ALLOW_ENV, BlockedRange, Cidr, OutboundPolicy, PolicyError, Refusal, blocked_range,
 };
+pub use probe::{Probe, ProbeResponse};

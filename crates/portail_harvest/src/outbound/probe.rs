@@ -67,7 +67,9 @@ impl HttpFetcher {
             .map_err(|e| self.classify(&e, url))?;
         let status = response.status();
         let content_length = if status == StatusCode::PARTIAL_CONTENT {
-            header(&response, CONTENT_RANGE).as_deref().and_then(range_total)
+            header(&response, CONTENT_RANGE)
+                .as_deref()
+                .and_then(range_total)
         } else {
             header(&response, CONTENT_LENGTH).and_then(|v| v.parse().ok())
         };
@@ -84,14 +86,12 @@ impl HttpFetcher {
 }
 
 impl Probe for HttpFetcher {
-    fn probe(&self, url: Url) -> impl Future<Output = Result<ProbeResponse, OutboundError>> + Send {
-        async move {
-            let first = self.probe_once(&url, true).await?;
-            if matches!(first.status, 405 | 501) {
-                self.probe_once(&url, false).await
-            } else {
-                Ok(first)
-            }
+    async fn probe(&self, url: Url) -> Result<ProbeResponse, OutboundError> {
+        let first = self.probe_once(&url, true).await?;
+        if matches!(first.status, 405 | 501) {
+            self.probe_once(&url, false).await
+        } else {
+            Ok(first)
         }
     }
 }

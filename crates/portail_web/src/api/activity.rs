@@ -33,7 +33,13 @@ pub async fn list_activity(
         page.page_size,
     )
     .await?;
-    let refs = Refs::load(&state, &base, list.iter().filter_map(|a| a.actor_id.clone()).collect(), Vec::new()).await?;
+    let refs = Refs::load(
+        &state,
+        &base,
+        list.iter().filter_map(|a| a.actor_id.clone()).collect(),
+        Vec::new(),
+    )
+    .await?;
     let data = list
         .iter()
         .map(|a| {
@@ -50,5 +56,11 @@ pub async fn list_activity(
             })
         })
         .collect();
-    Ok(Json(Page::new(data, page, total, &format!("{base}/api/1/activity/"), &params)))
+    Ok(Json(Page::new(
+        data,
+        page,
+        total,
+        &format!("{base}/api/1/activity/"),
+        &params,
+    )))
 }

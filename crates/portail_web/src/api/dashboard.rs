@@ -88,7 +88,10 @@ pub async fn list_resource_checks(
     get, path = "/api/1/site/", tag = "site", operation_id = "get_site",
     responses((status = 200, body = Object, description = "{id, title, metrics: {datasets, resources, organizations, users, reuses, discussions, followers}}"))
 )]
-pub async fn get_site(State(state): State<AppState>, BaseUrl(base): BaseUrl) -> ApiResult<Json<Value>> {
+pub async fn get_site(
+    State(state): State<AppState>,
+    BaseUrl(base): BaseUrl,
+) -> ApiResult<Json<Value>> {
     let c = overview::site(&state.app).await?;
     Ok(Json(json!({
         "id": "portail",

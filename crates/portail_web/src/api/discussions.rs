@@ -92,7 +92,13 @@ pub async fn list_discussions(
     )
     .await?;
     let data = views(&state, &base, &list).await?;
-    Ok(Json(Page::new(data, page, total, &format!("{base}/api/1/discussions/"), &params)))
+    Ok(Json(Page::new(
+        data,
+        page,
+        total,
+        &format!("{base}/api/1/discussions/"),
+        &params,
+    )))
 }
 
 /// Open a discussion on a dataset.
@@ -180,7 +186,8 @@ pub async fn edit_discussion_comment(
     Path((id, cidx)): Path<(String, String)>,
     JsonObject(body): JsonObject,
 ) -> ApiResult<Json<Value>> {
-    let d = usecase::edit_comment(&state.app, &auth.actor, &id, comment_index(&cidx)?, &body).await?;
+    let d =
+        usecase::edit_comment(&state.app, &auth.actor, &id, comment_index(&cidx)?, &body).await?;
     Ok(Json(one(&state, &base, &d).await?))
 }
 

@@ -36,7 +36,10 @@ impl Refs {
             portail_db::organizations::find_many(&state.app.db, &organization_ids).await?;
         Ok(Refs {
             users: users.into_iter().map(|u| (u.id.clone(), u)).collect(),
-            organizations: organizations.into_iter().map(|o| (o.id.clone(), o)).collect(),
+            organizations: organizations
+                .into_iter()
+                .map(|o| (o.id.clone(), o))
+                .collect(),
             base: base.to_owned(),
         })
     }
@@ -50,12 +53,17 @@ impl Refs {
     /// An organization as embedded (`null` when unknown).
     pub fn organization(&self, id: Option<&str>) -> Value {
         id.and_then(|id| self.organizations.get(id))
-            .map_or(Value::Null, |o| json!(ApiOrganizationRef::new(o, &self.base)))
+            .map_or(Value::Null, |o| {
+                json!(ApiOrganizationRef::new(o, &self.base))
+            })
     }
 
     /// `(owner, organization)` of a publisher, one of them `null`.
     pub fn publisher(&self, p: &Publisher) -> (Value, Value) {
-        (self.user(p.owner_id()), self.organization(p.organization_id()))
+        (
+            self.user(p.owner_id()),
+            self.organization(p.organization_id()),
+        )
     }
 
     /// A user or organization with its `class` (udata's polymorphic references).

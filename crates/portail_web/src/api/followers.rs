@@ -27,9 +27,21 @@ pub async fn list_dataset_followers(
     params: Params,
 ) -> ApiResult<Json<Page<Value>>> {
     let page = PageRequest::from_params(&params, 20)?;
-    let (rows, total) =
-        usecase::list(&state.app, auth.actor(), &dataset, page.page, page.page_size).await?;
-    let refs = Refs::load(&state, &base, rows.iter().map(|(u, _)| u.clone()).collect(), Vec::new()).await?;
+    let (rows, total) = usecase::list(
+        &state.app,
+        auth.actor(),
+        &dataset,
+        page.page,
+        page.page_size,
+    )
+    .await?;
+    let refs = Refs::load(
+        &state,
+        &base,
+        rows.iter().map(|(u, _)| u.clone()).collect(),
+        Vec::new(),
+    )
+    .await?;
     let data = rows
         .iter()
         .map(|(user, since)| json!({"id": user, "follower": refs.user(Some(user)), "since": since}))

@@ -83,7 +83,13 @@ pub async fn list_reuses(
     )
     .await?;
     let data = views(&state, &base, &list).await?;
-    Ok(Json(Page::new(data, page, total, &format!("{base}/api/1/reuses/"), &params)))
+    Ok(Json(Page::new(
+        data,
+        page,
+        total,
+        &format!("{base}/api/1/reuses/"),
+        &params,
+    )))
 }
 
 /// Publish a reuse.

@@ -19,7 +19,10 @@ async fn views(state: &AppState, base: &str, transfers: &[Transfer]) -> ApiResul
     let mut dataset_ids = Vec::new();
     for t in transfers {
         users.push(t.user_id.clone());
-        for (kind, id) in [(&t.owner_kind, &t.owner_id), (&t.recipient_kind, &t.recipient_id)] {
+        for (kind, id) in [
+            (&t.owner_kind, &t.owner_id),
+            (&t.recipient_kind, &t.recipient_id),
+        ] {
             if kind == "Organization" {
                 orgs.push(id.clone());
             } else {

@@ -20,7 +20,10 @@ fn answer(r: &Value, id: &str) -> Value {
 
 #[tokio::test]
 async fn the_six_questions_follow_the_clock() {
-    let start = chrono::Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).single().unwrap();
+    let start = chrono::Utc
+        .with_ymd_and_hms(2026, 1, 5, 9, 0, 0)
+        .single()
+        .unwrap();
     let clock = Clock::fixed(start);
     let moved = clock.clone();
     let t = TestApp::with_app(portail_web::Settings::default(), move |mut app| {
@@ -30,7 +33,10 @@ async fn the_six_questions_follow_the_clock() {
     .await;
     let c = t.cast().await;
     let d = t
-        .dataset(&c.owner, json!({"frequency": "monthly", "tags": ["air"], "description": "x".repeat(120)}))
+        .dataset(
+            &c.owner,
+            json!({"frequency": "monthly", "tags": ["air"], "description": "x".repeat(120)}),
+        )
         .await;
     let id = d["id"].as_str().unwrap();
     t.remote_resource(&c.owner, id, json!({})).await;
@@ -45,7 +51,11 @@ async fn the_six_questions_follow_the_clock() {
     assert_eq!(answer(&r.body, "up_to_date"), json!(true));
     // Never checked yet: unknown.
     assert_eq!(answer(&r.body, "resources_available"), Value::Null);
-    assert!(r.body["questions"][0]["hint_fr"].as_str().is_some_and(|h| !h.is_empty()));
+    assert!(
+        r.body["questions"][0]["hint_fr"]
+            .as_str()
+            .is_some_and(|h| !h.is_empty())
+    );
     assert!(r.body["quality"]["score"].is_number());
     // udata's quality object of the dataset is unchanged by the extension.
     let ds = t.get(&format!("/api/1/datasets/{id}/"), None).await;
@@ -67,14 +77,39 @@ async fn the_six_questions_follow_the_clock() {
     let list = r.body.as_array().unwrap();
     assert_eq!(list.len(), 2);
     assert_eq!(list[0]["dataset"]["id"], id);
-    let reasons: Vec<&str> = list[0]["reasons"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
-    assert!(reasons.contains(&"out_of_date") && reasons.contains(&"open_discussions"), "{reasons:?}");
+    let reasons: Vec<&str> = list[0]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        reasons.contains(&"out_of_date") && reasons.contains(&"open_discussions"),
+        "{reasons:?}"
+    );
     assert_eq!(list[1]["dataset"]["id"], fine["id"]);
     // Organization datasets count for their members; others see nothing of them.
     t.dataset(&c.editor, json!({"organization": c.org})).await;
-    assert_eq!(t.get("/api/1/me/datasets/attention/", Some(&c.partial)).await.body.as_array().map(Vec::len), Some(1));
-    assert_eq!(t.get("/api/1/me/datasets/attention/", Some(&c.other)).await.body.as_array().map(Vec::len), Some(0));
-    assert_eq!(t.get("/api/1/me/datasets/attention/", None).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        t.get("/api/1/me/datasets/attention/", Some(&c.partial))
+            .await
+            .body
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    assert_eq!(
+        t.get("/api/1/me/datasets/attention/", Some(&c.other))
+            .await
+            .body
+            .as_array()
+            .map(Vec::len),
+        Some(0)
+    );
+    assert_eq!(
+        t.get("/api/1/me/datasets/attention/", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -84,7 +119,8 @@ async fn site_figures_and_dataset_metrics() {
     let d = t.dataset(&c.owner, json!({})).await;
     let id = d["id"].as_str().unwrap();
     let res = t.remote_resource(&c.owner, id, json!({})).await;
-    t.dataset(&c.editor, json!({"organization": c.org, "private": true})).await;
+    t.dataset(&c.editor, json!({"organization": c.org, "private": true}))
+        .await;
     let r = t.get("/api/1/site/", None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let m = &r.body["metrics"];
@@ -97,7 +133,12 @@ async fn site_figures_and_dataset_metrics() {
     assert_eq!(t.get("/api/1/site", None).await.status, StatusCode::OK);
 
     // Downloads (counted through the permalink, flushed in batches) make a monthly series.
-    let r = t.get(&format!("/api/1/datasets/r/{}", res["id"].as_str().unwrap()), None).await;
+    let r = t
+        .get(
+            &format!("/api/1/datasets/r/{}", res["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FOUND);
     let path = format!("/api/1/datasets/{id}/metrics/");
     let mut series = Value::Null;
@@ -114,5 +155,8 @@ async fn site_figures_and_dataset_metrics() {
     assert_eq!(series[&month], 1, "{series}");
     let private = t.get(&format!("/api/1/datasets/{id}/metrics/"), None).await;
     assert_eq!(private.body["metrics"]["followers"], 0);
-    assert_eq!(t.get("/api/1/datasets/nope/quality/", None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        t.get("/api/1/datasets/nope/quality/", None).await.status,
+        StatusCode::NOT_FOUND
+    );
 }

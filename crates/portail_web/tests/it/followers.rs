@@ -44,7 +44,9 @@ async fn users_follow_and_unfollow_and_the_counter_follows() {
 async fn a_private_dataset_is_followed_only_by_those_who_see_it() {
     let t = TestApp::new().await;
     let c = t.cast().await;
-    let d = t.dataset(&c.editor, json!({"organization": c.org, "private": true})).await;
+    let d = t
+        .dataset(&c.editor, json!({"organization": c.org, "private": true}))
+        .await;
     let path = format!("/api/1/datasets/{}/followers/", d["id"].as_str().unwrap());
     let r = t.post(&path, Some(&c.other), &json!({})).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
@@ -56,7 +58,12 @@ async fn a_private_dataset_is_followed_only_by_those_who_see_it() {
     }
     let r = t.get(&path, Some(&c.editor)).await;
     assert_eq!(r.body["total"], 3);
-    let r = t.delete(&format!("/api/1/datasets/{}/", d["id"].as_str().unwrap()), Some(&c.admin)).await;
+    let r = t
+        .delete(
+            &format!("/api/1/datasets/{}/", d["id"].as_str().unwrap()),
+            Some(&c.admin),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     let r = t.post(&path, Some(&c.admin), &json!({})).await;
     assert_eq!(r.status, StatusCode::GONE);

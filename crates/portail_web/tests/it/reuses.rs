@@ -24,7 +24,9 @@ async fn create(t: &TestApp, user: &TestUser, extra: Value) -> Value {
 }
 
 async fn reuses_of(t: &TestApp, dataset: &str) -> i64 {
-    t.get(&format!("/api/1/datasets/{dataset}/"), None).await.body["metrics"]["reuses"]
+    t.get(&format!("/api/1/datasets/{dataset}/"), None)
+        .await
+        .body["metrics"]["reuses"]
         .as_i64()
         .unwrap_or(-1)
 }
@@ -36,14 +38,24 @@ async fn a_reuse_counts_on_the_datasets_it_uses() {
     let a = t.dataset(&c.owner, json!({})).await;
     let b = t.dataset(&c.owner, json!({"title": "Bruit"})).await;
     let (a, b) = (a["id"].as_str().unwrap(), b["id"].as_str().unwrap());
-    let r = create(&t, &c.other, json!({"datasets": [a, {"id": b}], "tags": ["Air", "carte"], "topic": "health"})).await;
+    let r = create(
+        &t,
+        &c.other,
+        json!({"datasets": [a, {"id": b}], "tags": ["Air", "carte"], "topic": "health"}),
+    )
+    .await;
     assert_eq!(r["type"], "visualization");
     assert_eq!(r["topic"], "health");
     assert_eq!(r["owner"]["id"], c.other.id.as_str());
     assert_eq!(r["datasets"].as_array().map(Vec::len), Some(2));
     assert_eq!((reuses_of(&t, a).await, reuses_of(&t, b).await), (1, 1));
     let path = format!("/api/1/reuses/{}/", r["id"].as_str().unwrap());
-    let got = t.get(&format!("/api/1/reuses/{}/", r["slug"].as_str().unwrap()), None).await;
+    let got = t
+        .get(
+            &format!("/api/1/reuses/{}/", r["slug"].as_str().unwrap()),
+            None,
+        )
+        .await;
     assert_eq!(got.body["id"], r["id"]);
 
     // Only its owner (or a sysadmin) edits a user's reuse.
@@ -51,24 +63,34 @@ async fn a_reuse_counts_on_the_datasets_it_uses() {
         let r = t.put(&path, Some(who), &json!({"title": "x"})).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
     }
-    let u = t.put(&path, Some(&c.other), &json!({"datasets": [b]})).await;
+    let u = t
+        .put(&path, Some(&c.other), &json!({"datasets": [b]}))
+        .await;
     assert_eq!(u.status, StatusCode::OK, "{}", u.text);
     assert_eq!((reuses_of(&t, a).await, reuses_of(&t, b).await), (0, 1));
-    let u = t.put(&path, Some(&c.sysadmin), &json!({"private": true})).await;
+    let u = t
+        .put(&path, Some(&c.sysadmin), &json!({"private": true}))
+        .await;
     assert_eq!(u.status, StatusCode::OK, "{}", u.text);
     assert_eq!(reuses_of(&t, b).await, 0);
     assert_eq!(t.get(&path, None).await.status, StatusCode::NOT_FOUND);
-    t.put(&path, Some(&c.other), &json!({"private": false})).await;
+    t.put(&path, Some(&c.other), &json!({"private": false}))
+        .await;
     let r = t.get(&format!("/api/1/reuses/?dataset={b}"), None).await;
     assert_eq!(r.body["total"], 1, "{}", r.text);
-    assert_eq!(t.get("/api/1/site/", None).await.body["metrics"]["reuses"], 1);
+    assert_eq!(
+        t.get("/api/1/site/", None).await.body["metrics"]["reuses"],
+        1
+    );
 
     let r = t.delete(&path, Some(&c.other)).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     assert_eq!(reuses_of(&t, b).await, 0);
     assert_eq!(t.get(&path, None).await.status, StatusCode::NOT_FOUND);
     assert_eq!(t.get(&path, Some(&c.other)).await.status, StatusCode::GONE);
-    let r = t.put(&path, Some(&c.other), &json!({"deleted": null})).await;
+    let r = t
+        .put(&path, Some(&c.other), &json!({"deleted": null}))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(reuses_of(&t, b).await, 1);
 }
@@ -86,22 +108,59 @@ async fn validation_types_and_organization_roles() {
         .await;
     assert_eq!(error_fields(&r), ["datasets.0", "topic", "type", "url"]);
     let types = t.get("/api/1/reuses/types/", None).await;
-    let ids: Vec<&str> = types.body.as_array().unwrap().iter().filter_map(|t| t["id"].as_str()).collect();
-    assert_eq!(ids, ["api", "application", "idea", "news_article", "paper", "post", "visualization", "hardware"]);
-    assert!(t.get("/api/1/reuses/topics/", None).await.body.as_array().is_some_and(|a| a.len() > 5));
+    let ids: Vec<&str> = types
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["id"].as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "api",
+            "application",
+            "idea",
+            "news_article",
+            "paper",
+            "post",
+            "visualization",
+            "hardware"
+        ]
+    );
+    assert!(
+        t.get("/api/1/reuses/topics/", None)
+            .await
+            .body
+            .as_array()
+            .is_some_and(|a| a.len() > 5)
+    );
     // Publishing for an organization needs membership; its admins and editors then edit.
     let r = t.post("/api/1/reuses/", Some(&c.other), &json!({"title": "t", "description": "d", "url": "https://e.org", "type": "api", "organization": c.org})).await;
     assert_eq!(error_fields(&r), ["organization"]);
     let r = create(&t, &c.partial, json!({"organization": c.org})).await;
     assert_eq!(r["organization"]["id"], c.org.as_str());
     let path = format!("/api/1/reuses/{}/", r["id"].as_str().unwrap());
-    for (who, status) in [(&c.admin, StatusCode::OK), (&c.editor, StatusCode::OK), (&c.partial, StatusCode::FORBIDDEN), (&c.other, StatusCode::FORBIDDEN), (&c.owner, StatusCode::FORBIDDEN)] {
-        let r = t.put(&path, Some(who), &json!({"description": "Mise à jour"})).await;
+    for (who, status) in [
+        (&c.admin, StatusCode::OK),
+        (&c.editor, StatusCode::OK),
+        (&c.partial, StatusCode::FORBIDDEN),
+        (&c.other, StatusCode::FORBIDDEN),
+        (&c.owner, StatusCode::FORBIDDEN),
+    ] {
+        let r = t
+            .put(&path, Some(who), &json!({"description": "Mise à jour"}))
+            .await;
         assert_eq!(r.status, status, "{}", r.text);
     }
-    let r = t.get(&format!("/api/1/reuses/?organization={}", c.org), None).await;
+    let r = t
+        .get(&format!("/api/1/reuses/?organization={}", c.org), None)
+        .await;
     assert_eq!(r.body["total"], 1);
     let r = t.get("/api/1/reuses/?type=api", None).await;
     assert_eq!(r.body["total"], 0);
-    assert_eq!(t.get("/api/1/reuses/nope/", None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        t.get("/api/1/reuses/nope/", None).await.status,
+        StatusCode::NOT_FOUND
+    );
 }

@@ -251,7 +251,10 @@ async fn every_path_answers_with_and_without_its_trailing_slash() {
             &json!({"subject": {"class": "Dataset", "id": dataset_id}, "recipient": {"class": "User", "id": alice.id}}),
         )
         .await;
-    let transfer_id = transfer.body["id"].as_str().expect("transfer id").to_owned();
+    let transfer_id = transfer.body["id"]
+        .as_str()
+        .expect("transfer id")
+        .to_owned();
     let discussion = t
         .post(
             "/api/1/discussions/",
@@ -259,7 +262,10 @@ async fn every_path_answers_with_and_without_its_trailing_slash() {
             &json!({"title": "t", "comment": "c", "subject": {"class": "Dataset", "id": dataset_id}}),
         )
         .await;
-    let discussion_id = discussion.body["id"].as_str().expect("discussion id").to_owned();
+    let discussion_id = discussion.body["id"]
+        .as_str()
+        .expect("discussion id")
+        .to_owned();
     let reuse = t
         .post(
             "/api/1/reuses/",
@@ -275,7 +281,10 @@ async fn every_path_answers_with_and_without_its_trailing_slash() {
             &json!({"dataset": dataset_id, "title": "t", "url": "https://example.org/c"}),
         )
         .await;
-    let community_id = community.body["id"].as_str().expect("community id").to_owned();
+    let community_id = community.body["id"]
+        .as_str()
+        .expect("community id")
+        .to_owned();
     let values = [
         ("{dataset}", dataset_id.as_str()),
         ("{transfer}", transfer_id.as_str()),
