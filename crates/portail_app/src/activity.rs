@@ -173,7 +173,7 @@ pub(crate) async fn record_dataset_change(
                     .await?;
                 }
                 if old.url != r.url && r.filetype == Filetype::Remote {
-                    checks::mark_due(tx, &r.id, now).await?;
+                    checks::mark_due(tx, &r.id).await?;
                 }
             }
         }

@@ -35,6 +35,9 @@ pub struct CheckSettings {
     pub concurrency: usize,
     /// Resources taken from the due queue at a time.
     pub batch: i64,
+    /// A pass stops taking new batches after this long, so that resources added meanwhile
+    /// (first in the queue) wait at most about one pass; `None`: no limit.
+    pub time_budget: Option<Duration>,
 }
 
 /// Default hours between two checks of a resource (`PORTAIL_CHECK_EVERY_HOURS`).
@@ -48,6 +51,7 @@ impl Default for CheckSettings {
             politeness: Duration::from_millis(500),
             concurrency: 32,
             batch: 500,
+            time_budget: None,
         }
     }
 }
@@ -188,14 +192,30 @@ pub async fn run_pass<P: Probe>(
             .batch
             .min(i64::try_from(room).unwrap_or(i64::MAX))
             .max(1);
+        if settings
+            .time_budget
+            .is_some_and(|budget| started.elapsed() >= budget)
+        {
+            break;
+        }
+        // At most a few resources per host in a batch: a catalog with thousands of links on
+        // one slow host must not hold the batch (and the new resources behind it) for long.
+        let cap = settings.per_host.max(1) * 8;
+        let mut taken: HashMap<String, usize> = HashMap::new();
         let due: Vec<DueResource> = repo::due(&app.db, app.clock.now(), batch)
             .await?
             .into_iter()
-            .filter(|d| seen.insert(d.id.clone()))
+            .filter(|d| !seen.contains(&d.id))
+            .filter(|d| {
+                let n = taken.entry(host_of(&d.url)).or_insert(0);
+                *n += 1;
+                *n <= cap
+            })
             .collect();
         if due.is_empty() {
             break;
         }
+        seen.extend(due.iter().map(|d| d.id.clone()));
         let mut running = FuturesUnordered::new();
         for d in due {
             let host = hosts

@@ -48,6 +48,15 @@ pub async fn downloads_by_month(
     Ok(months)
 }
 
+/// Views of a dataset (already checked readable) per month (`YYYY-MM`).
+pub async fn views_by_month(app: &App, d: &Dataset) -> AppResult<BTreeMap<String, i64>> {
+    let mut months = BTreeMap::new();
+    for (day, n) in portail_db::views::by_day(&app.db, &d.id).await? {
+        *months.entry(day.format("%Y-%m").to_string()).or_insert(0) += n;
+    }
+    Ok(months)
+}
+
 /// The site's figures.
 pub async fn site(app: &App) -> AppResult<SiteCounts> {
     Ok(repo::site_counts(&app.db).await?)

@@ -264,6 +264,7 @@ async fn checks_store_udata_extras_follow_the_schedule_and_respect_hosts() {
         .expect("pass");
     assert_eq!(again.checked, 0);
     // ...except a resource whose URL changed, at once.
+    clock.set(start + chrono::Duration::minutes(5));
     let rid = d
         .resources
         .iter()
@@ -300,6 +301,63 @@ async fn checks_store_udata_extras_follow_the_schedule_and_respect_hosts() {
     .await
     .expect("pass");
     assert_eq!(later.checked, 4, "a bounded pass stops at its limit");
+}
+
+#[tokio::test]
+async fn new_and_changed_resources_jump_the_queue_of_overdue_ones() {
+    let start = chrono::Utc
+        .with_ymd_and_hms(2026, 3, 1, 8, 0, 0)
+        .single()
+        .expect("date");
+    let clock = Clock::fixed(start);
+    let (app, _dir) = fresh_app(clock.clone()).await;
+    let base = serve(Arc::new(Seen::default())).await;
+    let actor = publisher(&app).await;
+    let resources: Vec<Value> = (0..30)
+        .map(|i| json!({"title": format!("r{i}"), "url": format!("{base}/ok/old/{i}"), "filetype": "remote"}))
+        .collect();
+    let body = json!({"title": "Beaucoup de liens", "description": "Un seul hôte.", "resources": resources});
+    let d = portail_app::datasets::create(&app, &actor, body.as_object().expect("object"))
+        .await
+        .expect("dataset");
+    let settings = CheckSettings {
+        per_host: 1,
+        politeness: Duration::ZERO,
+        ..CheckSettings::default()
+    };
+    let first = run_pass(&app, &fetcher(Duration::from_secs(5)), &settings, None)
+        .await
+        .expect("pass");
+    assert_eq!(
+        first.checked, 30,
+        "a capped batch is followed by the next one"
+    );
+    clock.set(start + chrono::Duration::days(3));
+    let new = json!({"title": "nouveau", "url": format!("{base}/ok/new"), "filetype": "remote"});
+    portail_app::resources::create_remote(&app, &actor, &d.id, new.as_object().expect("object"))
+        .await
+        .expect("resource");
+    // Thirty overdue links, one new: the new one is checked first.
+    let one = run_pass(&app, &fetcher(Duration::from_secs(5)), &settings, Some(1))
+        .await
+        .expect("pass");
+    assert_eq!(one.checked, 1);
+    let d = portail_db::datasets::find(&app.db, &d.id)
+        .await
+        .expect("db")
+        .expect("dataset");
+    let checked_now = d
+        .resources
+        .iter()
+        .filter(|r| {
+            r.extras
+                .get("check:date")
+                .and_then(Value::as_str)
+                .is_some_and(|s| s.starts_with("2026-03-04"))
+        })
+        .map(|r| r.title.as_str())
+        .collect::<Vec<_>>();
+    assert_eq!(checked_now, ["nouveau"]);
 }
 
 /// Throughput against one loopback server: `PORTAIL_BENCH_LINKS` links (10 000 by default),

@@ -31,13 +31,12 @@ pub async fn due(db: &Db, now: DateTime<Utc>, limit: i64) -> DbResult<Vec<DueRes
     .await)?)
 }
 
-/// Marks a resource due now (a new resource or a changed URL is checked at the next tick).
-pub async fn mark_due(tx: &mut Tx, resource_id: &str, at: DateTime<Utc>) -> DbResult<()> {
+/// Puts a resource at the head of the queue, like a never-checked one (its URL changed).
+pub async fn mark_due(tx: &mut Tx, resource_id: &str) -> DbResult<()> {
     with_tx!(tx, |c| sqlx::query(
-        "UPDATE resources SET check_due_at = $2 WHERE id = $1"
+        "UPDATE resources SET check_due_at = NULL WHERE id = $1"
     )
     .bind(resource_id)
-    .bind(at)
     .execute(&mut *c)
     .await
     .map(|_| ()))?;
@@ -127,7 +126,7 @@ pub struct CheckRecord {
 pub async fn history(db: &Db, resource_id: &str, limit: i64) -> DbResult<Vec<CheckRecord>> {
     Ok(with_db!(db, |p| sqlx::query_as(
         "SELECT url, checked_at, available, status, error, duration_ms FROM resource_checks \
-         WHERE resource_id = $1 ORDER BY checked_at DESC LIMIT $2"
+         WHERE resource_id = $1 ORDER BY checked_at DESC, id DESC LIMIT $2"
     )
     .bind(resource_id)
     .bind(limit)

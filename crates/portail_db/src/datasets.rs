@@ -234,6 +234,7 @@ pub async fn purge(tx: &mut Tx, id: &str) -> DbResult<()> {
         "DELETE FROM activities WHERE dataset_id = $1",
         "DELETE FROM transfers WHERE subject_id = $1",
         "DELETE FROM resource_checks WHERE dataset_id = $1",
+        "DELETE FROM dataset_views_daily WHERE dataset_id = $1",
         "DELETE FROM datasets WHERE id = $1",
     ] {
         with_tx!(tx, |c| sqlx::query(sql)

@@ -11,27 +11,18 @@ pub async fn follow(
     user_id: &str,
     at: DateTime<Utc>,
 ) -> DbResult<bool> {
-    let existing: Option<(String,)> = with_tx!(tx, |c| sqlx::query_as(
-        "SELECT user_id FROM follows WHERE dataset_id = $1 AND user_id = $2"
-    )
-    .bind(dataset_id)
-    .bind(user_id)
-    .fetch_optional(&mut *c)
-    .await)?;
-    if existing.is_some() {
-        return Ok(false);
-    }
-    with_tx!(tx, |c| sqlx::query(
-        "INSERT INTO follows (dataset_id, user_id, since) VALUES ($1, $2, $3)"
+    let affected = with_tx!(tx, |c| sqlx::query(
+        "INSERT INTO follows (dataset_id, user_id, since) VALUES ($1, $2, $3) \
+         ON CONFLICT (dataset_id, user_id) DO NOTHING"
     )
     .bind(dataset_id)
     .bind(user_id)
     .bind(at)
     .execute(&mut *c)
     .await
-    .map(|_| ()))?;
+    .map(|r| r.rows_affected()))?;
     recount(tx, dataset_id).await?;
-    Ok(true)
+    Ok(affected > 0)
 }
 
 /// Stops a user following a dataset; false when they did not.

@@ -23,6 +23,7 @@ pub mod sql;
 pub mod tokens;
 pub mod transfers;
 pub mod users;
+pub mod views;
 
 use std::path::Path;
 use std::str::FromStr;

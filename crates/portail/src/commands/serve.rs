@@ -61,7 +61,10 @@ pub async fn run(global: &GlobalOpts, args: &ServeArgs) -> anyhow::Result<()> {
     let maintenance = tokio::spawn(maintain(app.clone(), args.purge_grace_days));
     let checks = if args.checks.link_checks {
         let fetcher = args.checks.fetcher()?;
-        let settings = args.checks.settings();
+        let settings = portail_app::checks::CheckSettings {
+            time_budget: Some(CHECKS_EVERY),
+            ..args.checks.settings()
+        };
         info!(
             every_hours = args.checks.check_every_hours,
             per_host = settings.per_host,

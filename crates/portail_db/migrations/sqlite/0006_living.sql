@@ -111,3 +111,11 @@ CREATE TABLE resource_checks (
     duration_ms INTEGER NOT NULL
 );
 CREATE INDEX resource_checks_resource ON resource_checks(resource_id, checked_at);
+
+-- Views of datasets per day, flushed in batches from memory like downloads.
+CREATE TABLE dataset_views_daily (
+    dataset_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    views INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (dataset_id, day)
+);

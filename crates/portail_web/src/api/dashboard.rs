@@ -35,7 +35,7 @@ pub async fn get_dataset_quality(
 #[utoipa::path(
     get, path = "/api/1/datasets/{dataset}/metrics/", tag = "datasets", operation_id = "get_dataset_metrics",
     params(("dataset" = String, Path)),
-    responses((status = 200, body = Object, description = "{metrics, resources_downloads_by_months: {YYYY-MM: n}}"), (status = 404), (status = 410))
+    responses((status = 200, body = Object, description = "{metrics, resources_downloads_by_months: {YYYY-MM: n}, views_by_months: {YYYY-MM: n}}"), (status = 404), (status = 410))
 )]
 pub async fn get_dataset_metrics(
     State(state): State<AppState>,
@@ -44,6 +44,7 @@ pub async fn get_dataset_metrics(
 ) -> ApiResult<Json<Value>> {
     let d = portail_app::datasets::get(&state.app, auth.actor(), &dataset).await?;
     let months = overview::downloads_by_month(&state.app, auth.actor(), &d.id).await?;
+    let views = overview::views_by_month(&state.app, &d).await?;
     Ok(Json(json!({
         "dataset": d.id,
         "metrics": {
@@ -55,6 +56,7 @@ pub async fn get_dataset_metrics(
             "resources_downloads": d.metrics.resources_downloads,
         },
         "resources_downloads_by_months": months,
+        "views_by_months": views,
     })))
 }
 

@@ -153,6 +153,25 @@ async fn site_figures_and_dataset_metrics() {
     }
     let month = chrono::Utc::now().format("%Y-%m").to_string();
     assert_eq!(series[&month], 1, "{series}");
+    // Reads of the dataset count as views, by id or slug, cached or not.
+    let slug = d["slug"].as_str().unwrap();
+    for path in [
+        format!("/api/1/datasets/{id}/"),
+        format!("/api/1/datasets/{slug}/"),
+        format!("/api/1/datasets/{slug}/"),
+    ] {
+        assert_eq!(t.get(&path, None).await.status, StatusCode::OK);
+    }
+    let mut views = Value::Null;
+    for _ in 0..100 {
+        let r = t.get(&path, None).await;
+        views = r.body["views_by_months"].clone();
+        if views[&month].as_i64().unwrap_or(0) >= 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(views[&month].as_i64().unwrap_or(0) >= 3, "{views}");
     let private = t.get(&format!("/api/1/datasets/{id}/metrics/"), None).await;
     assert_eq!(private.body["metrics"]["followers"], 0);
     assert_eq!(
