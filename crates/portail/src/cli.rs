@@ -63,6 +63,8 @@ pub enum Command {
     /// Measure performance.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Check every remote resource that is due now, once, and print a summary.
+    CheckLinks(CheckOpts),
 }
 
 impl Command {
@@ -110,6 +112,77 @@ pub struct ServeArgs {
     pub purge_grace_days: i64,
     #[command(flatten)]
     pub files: FileOpts,
+    #[command(flatten)]
+    pub checks: CheckOpts,
+}
+
+/// How remote resources are checked for availability.
+#[derive(Debug, Clone, Args)]
+pub struct CheckOpts {
+    /// Check remote resources in the background while serving.
+    #[arg(long, env = "PORTAIL_LINK_CHECKS", default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub link_checks: bool,
+    /// Hours between two checks of the same resource.
+    #[arg(long, env = "PORTAIL_CHECK_EVERY_HOURS", default_value_t = portail_app::checks::DEFAULT_RECHECK_HOURS, value_name = "HOURS")]
+    pub check_every_hours: i64,
+    /// Requests in flight to one host.
+    #[arg(
+        long,
+        env = "PORTAIL_CHECK_PER_HOST",
+        default_value_t = 2,
+        value_name = "N"
+    )]
+    pub check_per_host: usize,
+    /// Pause after a request before the next one to the same host, in milliseconds.
+    #[arg(
+        long,
+        env = "PORTAIL_CHECK_DELAY_MS",
+        default_value_t = 500,
+        value_name = "MS"
+    )]
+    pub check_delay_ms: u64,
+    /// Requests in flight overall.
+    #[arg(
+        long,
+        env = "PORTAIL_CHECK_CONCURRENCY",
+        default_value_t = 32,
+        value_name = "N"
+    )]
+    pub check_concurrency: usize,
+    /// Time allowed for one check (connection included), in seconds.
+    #[arg(
+        long,
+        env = "PORTAIL_CHECK_TIMEOUT_SECS",
+        default_value_t = 15,
+        value_name = "SECS"
+    )]
+    pub check_timeout_secs: u64,
+}
+
+impl CheckOpts {
+    /// The settings of the check job.
+    pub fn settings(&self) -> portail_app::checks::CheckSettings {
+        portail_app::checks::CheckSettings {
+            recheck_after: chrono::Duration::hours(self.check_every_hours.max(1)),
+            per_host: self.check_per_host.max(1),
+            politeness: std::time::Duration::from_millis(self.check_delay_ms),
+            concurrency: self.check_concurrency.max(1),
+            ..portail_app::checks::CheckSettings::default()
+        }
+    }
+
+    /// The SSRF-guarded client of the checks (policy from `PORTAIL_OUTBOUND_ALLOW`).
+    pub fn fetcher(&self) -> anyhow::Result<portail_harvest::outbound::HttpFetcher> {
+        let timeout = std::time::Duration::from_secs(self.check_timeout_secs.max(1));
+        let config = portail_harvest::outbound::OutboundConfig {
+            connect_timeout: timeout.min(std::time::Duration::from_secs(10)),
+            timeout,
+            ..portail_harvest::outbound::OutboundConfig::from_env()
+                .map_err(|e| anyhow::anyhow!("PORTAIL_OUTBOUND_ALLOW: {e}"))?
+        };
+        portail_harvest::outbound::HttpFetcher::new(config)
+            .map_err(|e| anyhow::anyhow!("cannot build the link-check client: {e}"))
+    }
 }
 
 /// Where hosted files go, and the limits on uploads.

@@ -200,6 +200,16 @@ pub async fn create(app: &App, actor: &Actor, body: &Map<String, Value>) -> AppR
         users::assign(&mut tx, org, &actor.user_id, &id).await?;
     }
     changes::record(&mut tx, CHANGE_KIND, &id, now).await?;
+    crate::activity::record(
+        &mut tx,
+        &id,
+        Some(&actor.user_id),
+        "dataset:created",
+        Vec::new(),
+        Map::new(),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(dataset)
 }
@@ -359,11 +369,13 @@ where
             tokio::time::sleep(std::time::Duration::from_millis(jitter)).await;
         }
         let mut dataset = load_editable(app, actor, id_or_slug, allow_deleted).await?;
+        let before = dataset.clone();
         let now = app.clock.now();
         let mut tx = app.db.begin().await?;
         let value = change(&mut dataset, &mut tx).await?;
         dataset.last_modified_internal = now;
         if write(&mut tx, &mut dataset, now).await? {
+            crate::activity::record_dataset_change(&mut tx, actor, &before, &dataset, now).await?;
             tx.commit().await?;
             return Ok((dataset, value));
         }

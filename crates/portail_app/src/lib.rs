@@ -5,15 +5,23 @@
 //! Handlers call these functions and only map their inputs and outputs; no rule lives in the
 //! web layer.
 
+pub mod activity;
 pub mod auth;
 pub mod catalog;
+pub mod checks;
+pub mod community;
 pub mod datasets;
+pub mod discussions;
 pub mod errors;
 pub mod files;
+pub mod followers;
 pub mod organizations;
+pub mod overview;
 pub mod resources;
+pub mod reuses;
 pub mod search;
 pub mod sessions;
+pub mod transfers;
 pub mod users;
 
 use std::sync::Arc;

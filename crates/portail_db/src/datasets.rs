@@ -231,6 +231,10 @@ pub async fn purge(tx: &mut Tx, id: &str) -> DbResult<()> {
     for sql in [
         "DELETE FROM resource_downloads_daily WHERE dataset_id = $1",
         "DELETE FROM slug_redirects WHERE kind = 'dataset' AND target_id = $1",
+        "DELETE FROM activities WHERE dataset_id = $1",
+        "DELETE FROM transfers WHERE subject_id = $1",
+        "DELETE FROM resource_checks WHERE dataset_id = $1",
+        "DELETE FROM dataset_views_daily WHERE dataset_id = $1",
         "DELETE FROM datasets WHERE id = $1",
     ] {
         with_tx!(tx, |c| sqlx::query(sql)

@@ -6,17 +6,25 @@
 //! [`with_db!`] return backend-neutral types, and every write goes through a [`Tx`] that also
 //! records a row in the `changes` outbox.
 
+pub mod activities;
 pub mod bulk;
 pub mod catalog;
 pub mod changes;
+pub mod checks;
+pub mod community;
 pub mod datasets;
+pub mod discussions;
+pub mod follows;
 pub mod organizations;
 pub mod resources;
+pub mod reuses;
 pub mod sessions;
 pub mod slugs;
 pub mod sql;
 pub mod tokens;
+pub mod transfers;
 pub mod users;
+pub mod views;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -150,6 +158,12 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         description: "sessions",
         sqlite: include_str!("../migrations/sqlite/0005_sessions.sql"),
         postgres: include_str!("../migrations/postgres/0005_sessions.sql"),
+    },
+    EmbeddedMigration {
+        version: 6,
+        description: "living datasets",
+        sqlite: include_str!("../migrations/sqlite/0006_living.sql"),
+        postgres: include_str!("../migrations/postgres/0006_living.sql"),
     },
 ];
 

@@ -281,6 +281,7 @@ impl SearchIndex {
         self.reader.reload()?;
         self.facets
             .refresh(self.reader.searcher().segment_readers())?;
+        *self.visible.lock().map_err(|_| SearchError::Poisoned)? = state;
         self.commits
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         Ok(())

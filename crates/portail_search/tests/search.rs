@@ -540,6 +540,9 @@ fn the_state_survives_a_reopen_and_a_bad_index_is_recreated() {
                 complete: true,
             })
             .unwrap();
+        // What searches see is what `state` says.
+        assert_eq!(index.state().unwrap().seq, 42);
+        assert!(index.state().unwrap().complete);
     }
     {
         let (index, opened) = SearchIndex::open(&dir, 20_000_000).unwrap();

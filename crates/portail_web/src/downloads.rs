@@ -1,6 +1,6 @@
-//! Download counting without a write per request: counts accumulate in memory and are flushed
-//! in one transaction every few seconds (and at shutdown) into the resources, their datasets and
-//! the daily series.
+//! Download and view counting without a write per request: counts accumulate in memory and are
+//! flushed in one transaction every few seconds (and at shutdown) into the resources, their
+//! datasets and the daily series.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -15,6 +15,8 @@ pub const FLUSH_EVERY: Duration = Duration::from_secs(5);
 #[derive(Default)]
 pub struct DownloadCounter {
     pending: Mutex<HashMap<String, (String, i64)>>,
+    /// Views of datasets since the last flush, by the id or slug they were read by.
+    views: Mutex<HashMap<String, i64>>,
 }
 
 impl DownloadCounter {
@@ -27,8 +29,36 @@ impl DownloadCounter {
         entry.1 += 1;
     }
 
+    /// Counts one read of a dataset (`GET /api/1/datasets/{id-or-slug}/`).
+    pub fn count_view(&self, dataset: &str) {
+        *self.views.lock().entry(dataset.to_owned()).or_insert(0) += 1;
+    }
+
+    /// Writes the pending views; on failure they are kept for the next flush.
+    async fn flush_views(&self, app: &App) {
+        let batch: Vec<(String, i64)> = self.views.lock().drain().collect();
+        if batch.is_empty() {
+            return;
+        }
+        let day = app.clock.now().date_naive();
+        let result = async {
+            let mut tx = app.db.begin().await?;
+            portail_db::views::add_views(&mut tx, &batch, day).await?;
+            tx.commit().await
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "cannot record dataset views; retrying at the next flush");
+            let mut views = self.views.lock();
+            for (key, n) in batch {
+                *views.entry(key).or_insert(0) += n;
+            }
+        }
+    }
+
     /// Writes the pending counts; on failure they are kept for the next flush.
     pub async fn flush(&self, app: &App) {
+        self.flush_views(app).await;
         let batch: Vec<(String, String, i64)> = {
             let mut pending = self.pending.lock();
             pending

@@ -3,13 +3,13 @@
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, get, post, put};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::api::{
-    datasets, dcat, exports, feeds, files, health, organizations, reference, resources, search,
-    users, v2,
+    activity, community, dashboard, datasets, dcat, discussions, exports, feeds, files, followers,
+    health, organizations, reference, resources, reuses, search, transfers, users, v2,
 };
 use crate::middleware::{invalidate_on_write, not_found};
 use crate::pages::sitemap;
@@ -96,6 +96,83 @@ fn harvestable_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/robots.txt", get(sitemap::get_robots_txt)),
     ];
     harvestable.into()
+}
+
+/// Issue #8, living datasets: transfers, discussions, followers, reuses, community
+/// resources, the activity log, quality questions, dashboards.
+fn living_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    let living: [(&str, MethodRouter<AppState>); 18] = [
+        (
+            "/api/1/transfer/",
+            get(transfers::list_transfers).post(transfers::request_transfer),
+        ),
+        (
+            "/api/1/transfer/{transfer}/",
+            get(transfers::get_transfer).post(transfers::respond_to_transfer),
+        ),
+        (
+            "/api/1/discussions/",
+            get(discussions::list_discussions).post(discussions::create_discussion),
+        ),
+        (
+            "/api/1/discussions/{discussion}/",
+            get(discussions::get_discussion)
+                .post(discussions::comment_discussion)
+                .delete(discussions::delete_discussion),
+        ),
+        (
+            "/api/1/discussions/{discussion}/comments/{cidx}/",
+            put(discussions::edit_discussion_comment)
+                .delete(discussions::delete_discussion_comment),
+        ),
+        (
+            "/api/1/datasets/{dataset}/followers/",
+            get(followers::list_dataset_followers)
+                .post(followers::follow_dataset)
+                .delete(followers::unfollow_dataset),
+        ),
+        (
+            "/api/1/reuses/",
+            get(reuses::list_reuses).post(reuses::create_reuse),
+        ),
+        ("/api/1/reuses/types/", get(reuses::list_reuse_types)),
+        ("/api/1/reuses/topics/", get(reuses::list_reuse_topics)),
+        (
+            "/api/1/reuses/{reuse}/",
+            get(reuses::get_reuse)
+                .put(reuses::update_reuse)
+                .delete(reuses::delete_reuse),
+        ),
+        (
+            "/api/1/datasets/community_resources/",
+            get(community::list_community_resources).post(community::create_community_resource),
+        ),
+        (
+            "/api/1/datasets/community_resources/{community}/",
+            get(community::get_community_resource)
+                .put(community::update_community_resource)
+                .delete(community::delete_community_resource),
+        ),
+        ("/api/1/activity/", get(activity::list_activity)),
+        (
+            "/api/1/datasets/{dataset}/quality/",
+            get(dashboard::get_dataset_quality),
+        ),
+        (
+            "/api/1/datasets/{dataset}/metrics/",
+            get(dashboard::get_dataset_metrics),
+        ),
+        (
+            "/api/1/datasets/{dataset}/resources/{rid}/checks/",
+            get(dashboard::list_resource_checks),
+        ),
+        ("/api/1/site/", get(dashboard::get_site)),
+        (
+            "/api/1/me/datasets/attention/",
+            get(dashboard::list_my_datasets_attention),
+        ),
+    ];
+    living.into()
 }
 
 /// The web portal's pages (`pages/`): HTML for browsers, sessions and CSRF-checked forms.
@@ -320,6 +397,9 @@ pub fn router(state: AppState) -> Router {
     ];
     let mut router = Router::new();
     for (path, handler) in routes {
+        router = both(router, path, handler);
+    }
+    for (path, handler) in living_routes() {
         router = both(router, path, handler);
     }
     for (path, handler) in page_routes() {

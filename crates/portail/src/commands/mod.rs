@@ -2,6 +2,7 @@
 //! prints the outcome. Results go to stdout (so they can be captured), progress and logs to
 //! stderr.
 
+mod check_links;
 mod demo;
 mod generate;
 mod migrate;
@@ -31,6 +32,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(BenchCommand::Catalog(args)) => {
             crate::bench::catalog::run(global, args).await
         }
+        Command::CheckLinks(args) => check_links::run(global, args).await,
     }
 }
 

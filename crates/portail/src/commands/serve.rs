@@ -63,6 +63,22 @@ pub async fn run(global: &GlobalOpts, args: &ServeArgs) -> anyhow::Result<()> {
         .context("cannot read the listening address")?;
     eprintln!("Portail listening on http://{address}");
     let maintenance = tokio::spawn(maintain(app.clone(), args.purge_grace_days));
+    let checks = if args.checks.link_checks {
+        let fetcher = args.checks.fetcher()?;
+        let settings = portail_app::checks::CheckSettings {
+            time_budget: Some(CHECKS_EVERY),
+            ..args.checks.settings()
+        };
+        info!(
+            every_hours = args.checks.check_every_hours,
+            per_host = settings.per_host,
+            delay_ms = args.checks.check_delay_ms,
+            "link checks enabled"
+        );
+        Some(tokio::spawn(check_links(app.clone(), fetcher, settings)))
+    } else {
+        None
+    };
     let settings = portail_web::Settings {
         public_url,
         templates_dir: args.templates_dir.clone(),
@@ -70,6 +86,9 @@ pub async fn run(global: &GlobalOpts, args: &ServeArgs) -> anyhow::Result<()> {
     };
     let served = portail_web::run(app, settings, listener, shutdown_signal()).await;
     maintenance.abort();
+    if let Some(checks) = checks {
+        checks.abort();
+    }
     db.close().await;
     served.context("the web server stopped on an error")?;
     info!("Portail stopped");
@@ -107,6 +126,33 @@ async fn maintain(app: App, purge_grace_days: i64) {
             Ok(0) => {}
             Ok(n) => info!(sessions = n, "removed expired browser sessions"),
             Err(e) => warn!(error = %e, "cannot remove expired sessions"),
+        }
+    }
+}
+
+/// How often the due queue of link checks is read: a new or changed remote resource is
+/// checked within this delay (plus the queue ahead of it).
+const CHECKS_EVERY: Duration = Duration::from_secs(30);
+
+/// Checks due remote resources, in bounded passes, until the server stops.
+async fn check_links(
+    app: App,
+    fetcher: portail_harvest::outbound::HttpFetcher,
+    settings: portail_app::checks::CheckSettings,
+) {
+    let mut rounds = tokio::time::interval(CHECKS_EVERY);
+    rounds.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        rounds.tick().await;
+        match portail_app::checks::run_pass(&app, &fetcher, &settings, Some(2_000)).await {
+            Ok(s) if s.checked == 0 => {}
+            Ok(s) => info!(
+                checked = s.checked,
+                available = s.available,
+                unavailable = s.unavailable,
+                "checked remote resources"
+            ),
+            Err(e) => warn!(error = %e, "cannot check remote resources"),
         }
     }
 }

@@ -73,7 +73,15 @@ fn help_lists_every_command() {
     let out = run(dir.path(), &["--help"]);
     out.assert_ok();
     for command in [
-        "serve", "demo", "migrate", "user", "token", "reindex", "generate", "bench",
+        "serve",
+        "demo",
+        "migrate",
+        "user",
+        "token",
+        "reindex",
+        "generate",
+        "bench",
+        "check-links",
     ] {
         assert!(
             out.stdout
@@ -83,6 +91,18 @@ fn help_lists_every_command() {
             out.stdout
         );
     }
+}
+
+#[test]
+fn check_links_runs_one_pass_and_prints_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["check-links", "--check-timeout-secs", "1"]);
+    out.assert_ok();
+    assert!(
+        out.stdout.starts_with("checked 0 remote resources"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]

@@ -184,8 +184,8 @@ pub fn install_crypto_provider() {
 /// The reqwest-based fetcher, SSRF-guarded.
 #[derive(Debug, Clone)]
 pub struct HttpFetcher {
-    client: reqwest::Client,
-    config: Arc<OutboundConfig>,
+    pub(super) client: reqwest::Client,
+    pub(super) config: Arc<OutboundConfig>,
 }
 
 impl HttpFetcher {
@@ -271,7 +271,7 @@ impl HttpFetcher {
         })
     }
 
-    fn classify(&self, error: &reqwest::Error, url: &Url) -> OutboundError {
+    pub(super) fn classify(&self, error: &reqwest::Error, url: &Url) -> OutboundError {
         let url_text = error
             .url()
             .map_or_else(|| url.to_string(), ToString::to_string);

@@ -4,10 +4,11 @@
 //!   `PORTAIL_OUTBOUND_ALLOW`);
 //! - [`HttpFetcher`] enforces it on the addresses actually connected to, follows at most a few
 //!   redirects (each re-checked), and bounds connect time, total time and body size;
-//! - [`Fetch`] is the seam the readers are written against.
+//! - [`Fetch`] is the seam the readers are written against; [`Probe`] the one of link checks.
 
 mod client;
 mod policy;
+mod probe;
 
 pub(crate) use client::human_duration;
 pub use client::{
@@ -17,3 +18,4 @@ pub use client::{
 pub use policy::{
     ALLOW_ENV, BlockedRange, Cidr, OutboundPolicy, PolicyError, Refusal, blocked_range,
 };
+pub use probe::{Probe, ProbeResponse};

@@ -312,6 +312,7 @@ pub async fn get_dataset(
     if auth.is_anonymous()
         && let Some(hit) = state.cache.get(&key)
     {
+        state.downloads.count_view(&dataset);
         return Ok(json_with_etag(&headers, hit.body, &hit.etag));
     }
     let generation = state.cache.generation();
@@ -320,6 +321,8 @@ pub async fn get_dataset(
             "{base}/api/1/datasets/{slug}/"
         ))),
         Lookup::Found(d) => {
+            // Counted in memory, written in batches (see `downloads`): a read stays a read.
+            state.downloads.count_view(&d.id);
             let ctx = view_ctx(&state, &base, auth.actor(), &[&d]).await?;
             let view = ApiDataset::v1(&d, &ctx);
             if !auth.is_anonymous() {

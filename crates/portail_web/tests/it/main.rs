@@ -2,12 +2,17 @@
 
 mod support;
 
+mod activity;
 mod ckan;
+mod community;
+mod dashboard;
 mod datasets;
 mod dcat;
+mod discussions;
 mod exports;
 mod feeds;
 mod files;
+mod followers;
 mod json_schema;
 mod organization_members;
 mod organizations;
@@ -17,10 +22,12 @@ mod pages_catalog;
 mod pages_publish;
 mod reference;
 mod resources;
+mod reuses;
 mod s3;
 mod search;
 mod site;
 mod sitemap;
 mod smoke;
+mod transfers;
 mod users;
 mod v2;

@@ -39,7 +39,7 @@ impl Route {
 fn router_routes() -> Vec<Route> {
     let src = include_str!("../../src/router.rs");
     let mut routes = Vec::new();
-    for table_start in ["let routes", "let harvestable"] {
+    for table_start in ["let routes", "let harvestable", "let living"] {
         let start = src.find(table_start).expect("the route table");
         let end = start + src[start..].find("];").expect("end of the route table");
         let table = &src[start..end];
@@ -244,8 +244,54 @@ async fn every_path_answers_with_and_without_its_trailing_slash() {
         .post("/api/1/me/api_tokens/", Some(&alice), &json!({}))
         .await;
     let token_id = token.body["id"].as_str().expect("id").to_owned();
+    let transfer = t
+        .post(
+            "/api/1/transfer/",
+            Some(&alice),
+            &json!({"subject": {"class": "Dataset", "id": dataset_id}, "recipient": {"class": "User", "id": alice.id}}),
+        )
+        .await;
+    let transfer_id = transfer.body["id"]
+        .as_str()
+        .expect("transfer id")
+        .to_owned();
+    let discussion = t
+        .post(
+            "/api/1/discussions/",
+            Some(&alice),
+            &json!({"title": "t", "comment": "c", "subject": {"class": "Dataset", "id": dataset_id}}),
+        )
+        .await;
+    let discussion_id = discussion.body["id"]
+        .as_str()
+        .expect("discussion id")
+        .to_owned();
+    let reuse = t
+        .post(
+            "/api/1/reuses/",
+            Some(&alice),
+            &json!({"title": "t", "description": "d", "url": "https://example.org/r", "type": "api"}),
+        )
+        .await;
+    let reuse_id = reuse.body["id"].as_str().expect("reuse id").to_owned();
+    let community = t
+        .post(
+            "/api/1/datasets/community_resources/",
+            Some(&alice),
+            &json!({"dataset": dataset_id, "title": "t", "url": "https://example.org/c"}),
+        )
+        .await;
+    let community_id = community.body["id"]
+        .as_str()
+        .expect("community id")
+        .to_owned();
     let values = [
         ("{dataset}", dataset_id.as_str()),
+        ("{transfer}", transfer_id.as_str()),
+        ("{discussion}", discussion_id.as_str()),
+        ("{cidx}", "0"),
+        ("{reuse}", reuse_id.as_str()),
+        ("{community}", community_id.as_str()),
         ("{rid}", resource_id.as_str()),
         ("{org}", org.as_str()),
         ("{user}", alice.id.as_str()),
