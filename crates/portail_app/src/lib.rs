@@ -9,6 +9,7 @@ pub mod auth;
 pub mod datasets;
 pub mod errors;
 pub mod files;
+pub mod harvest;
 pub mod organizations;
 pub mod resources;
 pub mod search;
@@ -58,6 +59,8 @@ pub struct App {
     pub uploads: files::UploadPolicy,
     /// This node's search index; `None` disables search (503).
     pub search: Option<Arc<portail_search::SearchIndex>>,
+    /// Outbound policy and limits of harvest jobs.
+    pub harvest: harvest::HarvestSettings,
 }
 
 impl App {
@@ -69,6 +72,7 @@ impl App {
             storage: None,
             uploads: files::UploadPolicy::default(),
             search: None,
+            harvest: harvest::HarvestSettings::default(),
         }
     }
 

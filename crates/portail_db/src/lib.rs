@@ -9,6 +9,7 @@
 pub mod bulk;
 pub mod changes;
 pub mod datasets;
+pub mod harvest;
 pub mod organizations;
 pub mod resources;
 pub mod slugs;
@@ -142,6 +143,12 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         description: "list indexes",
         sqlite: include_str!("../migrations/sqlite/0003_list_indexes.sql"),
         postgres: include_str!("../migrations/postgres/0003_list_indexes.sql"),
+    },
+    EmbeddedMigration {
+        version: 4,
+        description: "harvest",
+        sqlite: include_str!("../migrations/sqlite/0004_harvest.sql"),
+        postgres: include_str!("../migrations/postgres/0004_harvest.sql"),
     },
 ];
 
