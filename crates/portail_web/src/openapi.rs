@@ -47,11 +47,18 @@ impl Modify for ApiKeyScheme {
         api::v2::get_dataset_v2, api::v2::list_resources_v2, api::v2::get_resource_v2,
         api::v2::get_dataset_extras, api::v2::update_dataset_extras,
         api::search::search_datasets, api::search::suggest_datasets, api::search::suggest_organizations,
+        api::harvest::list_harvest_sources, api::harvest::create_harvest_source,
+        api::harvest::get_harvest_source, api::harvest::update_harvest_source,
+        api::harvest::delete_harvest_source, api::harvest::run_harvest_source,
+        api::harvest::preview_harvest_source, api::harvest::preview_harvest_payload,
+        api::harvest::schedule_harvest_source, api::harvest::unschedule_harvest_source,
+        api::harvest::validate_harvest_source, api::harvest::list_harvest_jobs,
+        api::harvest::get_harvest_job, api::harvest::list_harvest_backends,
     ),
     modifiers(&ApiKeyScheme),
     tags(
         (name = "datasets"), (name = "resources"), (name = "organizations"), (name = "me"), (name = "users"),
-        (name = "reference", description = "Reference lists"), (name = "site"),
+        (name = "reference", description = "Reference lists"), (name = "site"), (name = "harvest"),
     )
 )]
 pub struct ApiDoc;

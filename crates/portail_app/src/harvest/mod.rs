@@ -15,7 +15,7 @@ pub mod sources;
 
 use std::time::Duration;
 
-use portail_harvest::OutboundConfig;
+pub use portail_harvest::{BackendInfo, OutboundConfig, OutboundPolicy, backends};
 
 pub use run::{Preview, PreviewItem, Progress, preview, preview_payload, purge_jobs, run_job};
 pub use schedule::{claim_due, next_run, parse_cron};

@@ -2,6 +2,7 @@
 
 pub mod datasets;
 pub mod files;
+pub mod harvest;
 pub mod health;
 pub mod organizations;
 pub mod reference;

@@ -38,22 +38,27 @@ impl Route {
 /// annotation fails here.
 fn router_routes() -> Vec<Route> {
     let src = include_str!("../../src/router.rs");
-    let start = src.find("let routes").expect("the route table");
-    let end = start + src[start..].find("];").expect("end of the route table");
-    let table = &src[start..end];
-    // Between quotes at odd positions: the only string literals of the table are its paths.
-    let pieces: Vec<&str> = table.split('"').collect();
     let mut routes = Vec::new();
-    let mut i = 1;
-    while i < pieces.len() {
-        let path = pieces[i];
-        assert!(path.starts_with('/'), "not a path: {path}");
-        let code = pieces.get(i + 1).copied().unwrap_or_default();
-        routes.push(Route {
-            path: path.to_owned(),
-            handlers: method_handlers(code),
-        });
-        i += 2;
+    // Every table `let <name>: [(&str, MethodRouter<AppState>); N] = [...]` of the file.
+    let mut rest = src;
+    while let Some(found) = rest.find("MethodRouter<AppState>); ") {
+        let start = found + rest[found..].find("= [").expect("the route table");
+        let end = start + rest[start..].find("];").expect("end of the route table");
+        let table = &rest[start..end];
+        rest = &rest[end..];
+        // Between quotes at odd positions: the only string literals of a table are its paths.
+        let pieces: Vec<&str> = table.split('"').collect();
+        let mut i = 1;
+        while i < pieces.len() {
+            let path = pieces[i];
+            assert!(path.starts_with('/'), "not a path: {path}");
+            let code = pieces.get(i + 1).copied().unwrap_or_default();
+            routes.push(Route {
+                path: path.to_owned(),
+                handlers: method_handlers(code),
+            });
+            i += 2;
+        }
     }
     assert!(routes.len() >= 25, "parsed too few routes: {routes:?}");
     for r in &routes {
@@ -242,12 +247,37 @@ async fn every_path_answers_with_and_without_its_trailing_slash() {
         .post("/api/1/me/api_tokens/", Some(&alice), &json!({}))
         .await;
     let token_id = token.body["id"].as_str().expect("id").to_owned();
+    // A harvest source (unreachable on purpose: its preview fails fast) and one job of it.
+    let sysadmin = t.sysadmin("Root").await;
+    let r = t
+        .post(
+            "/api/1/harvest/sources/",
+            Some(&alice),
+            &json!({"name": "Catalogue", "url": "http://127.0.0.1:9/catalog.ttl", "backend": "dcat"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let source_id = r.body["id"].as_str().expect("id").to_owned();
+    let r = t
+        .post(
+            &format!("/api/1/harvest/source/{source_id}/validate/"),
+            Some(&sysadmin),
+            &json!({"state": "accepted"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = t
+        .get(&format!("/api/1/harvest/source/{source_id}/jobs/"), None)
+        .await;
+    let job_id = r.body["data"][0]["id"].as_str().expect("job id").to_owned();
     let values = [
         ("{dataset}", dataset_id.as_str()),
         ("{rid}", resource_id.as_str()),
         ("{org}", org.as_str()),
         ("{user}", alice.id.as_str()),
         ("{token}", token_id.as_str()),
+        ("{source}", source_id.as_str()),
+        ("{job}", job_id.as_str()),
     ];
 
     let mut failures = Vec::new();
