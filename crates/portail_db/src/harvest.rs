@@ -108,10 +108,13 @@ pub async fn insert_source(tx: &mut Tx, s: &HarvestSource) -> DbResult<()> {
          ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
     );
     let args = source_args(s);
-    with_tx!(tx, |c| bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), &args)
-        .execute(&mut *c)
-        .await
-        .map(|_| ()))
+    with_tx!(tx, |c| bind_args!(
+        sqlx::query(sqlx::AssertSqlSafe(sql)),
+        &args
+    )
+    .execute(&mut *c)
+    .await
+    .map(|_| ()))
     .map_err(DbError::from_sqlx)
 }
 
@@ -131,8 +134,9 @@ pub async fn update_source(tx: &mut Tx, s: &HarvestSource) -> DbResult<()> {
 
 /// Finds a source by id or slug, deleted ones included.
 pub async fn find_source(db: &Db, id_or_slug: &str) -> DbResult<Option<HarvestSource>> {
-    let sql =
-        format!("SELECT {SOURCE_COLUMNS} FROM harvest_sources WHERE id = $1 OR slug = $1 {ID_FIRST}");
+    let sql = format!(
+        "SELECT {SOURCE_COLUMNS} FROM harvest_sources WHERE id = $1 OR slug = $1 {ID_FIRST}"
+    );
     let row: Option<SourceRow> = with_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id_or_slug)
         .fetch_optional(p)
@@ -185,7 +189,9 @@ pub async fn list_sources(db: &Db, query: &SourceQuery) -> DbResult<(Vec<Harvest
         }
     }
     if let Some(owner) = &query.owner_id {
-        filter.push(" AND owner_id = ").bind(Arg::Text(owner.clone()));
+        filter
+            .push(" AND owner_id = ")
+            .bind(Arg::Text(owner.clone()));
     }
     if let Some(org) = &query.organization_id {
         filter
@@ -320,10 +326,13 @@ pub async fn insert_job(db: &Db, j: &HarvestJob) -> DbResult<()> {
         "INSERT INTO harvest_jobs ({JOB_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
     );
     let args = job_args(j);
-    with_db!(db, |p| bind_args!(sqlx::query(sqlx::AssertSqlSafe(sql)), &args)
-        .execute(p)
-        .await
-        .map(|_| ()))?;
+    with_db!(db, |p| bind_args!(
+        sqlx::query(sqlx::AssertSqlSafe(sql)),
+        &args
+    )
+    .execute(p)
+    .await
+    .map(|_| ()))?;
     Ok(())
 }
 
@@ -379,18 +388,22 @@ pub async fn jobs_of_source(
 /// Deletes the jobs (and their items) created before `cutoff`; returns how many.
 pub async fn purge_jobs_before(db: &Db, cutoff: DateTime<Utc>) -> DbResult<u64> {
     // Items first: SQLite only cascades with foreign keys on, and this must not depend on it.
-    with_db!(db, |p| sqlx::query(
+    with_db!(db, |p| {
+        sqlx::query(
         "DELETE FROM harvest_items WHERE job_id IN (SELECT id FROM harvest_jobs WHERE created_at < $1)"
     )
     .bind(cutoff)
     .execute(p)
     .await
-    .map(|_| ()))?;
-    let n = with_db!(db, |p| sqlx::query("DELETE FROM harvest_jobs WHERE created_at < $1")
-        .bind(cutoff)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))?;
+    .map(|_| ())
+    })?;
+    let n = with_db!(db, |p| sqlx::query(
+        "DELETE FROM harvest_jobs WHERE created_at < $1"
+    )
+    .bind(cutoff)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(n)
 }
 
@@ -475,12 +488,14 @@ pub async fn items_of_job(
 
 /// How many items of a job have each status.
 pub async fn item_counts(db: &Db, job_id: &str) -> DbResult<Vec<(String, i64)>> {
-    let rows: Vec<(String, i64)> = with_db!(db, |p| sqlx::query_as(
+    let rows: Vec<(String, i64)> = with_db!(db, |p| {
+        sqlx::query_as(
         "SELECT status, COUNT(*) FROM harvest_items WHERE job_id = $1 GROUP BY status ORDER BY status"
     )
     .bind(job_id)
     .fetch_all(p)
-    .await)?;
+    .await
+    })?;
     Ok(rows)
 }
 
@@ -515,7 +530,8 @@ pub async fn set_dataset_keys(
     remote_id: &str,
     domain: &str,
 ) -> DbResult<()> {
-    with_tx!(tx, |c| sqlx::query(
+    with_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE datasets SET harvest_source_id = $2, harvest_remote_id = $3, harvest_domain = $4 WHERE id = $1"
     )
     .bind(dataset_id)
@@ -524,7 +540,8 @@ pub async fn set_dataset_keys(
     .bind(domain)
     .execute(&mut *c)
     .await
-    .map(|_| ()))?;
+    .map(|_| ())
+    })?;
     Ok(())
 }
 

@@ -7,7 +7,9 @@ use axum::routing::{MethodRouter, get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::api::{datasets, files, harvest, health, organizations, reference, resources, search, users, v2};
+use crate::api::{
+    datasets, files, harvest, health, organizations, reference, resources, search, users, v2,
+};
 use crate::middleware::{invalidate_on_write, not_found};
 use crate::state::AppState;
 use crate::{openapi, pages};

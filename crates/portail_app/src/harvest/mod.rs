@@ -20,8 +20,8 @@ pub use portail_harvest::{BackendInfo, OutboundConfig, OutboundPolicy, backends}
 pub use run::{Preview, PreviewItem, Progress, preview, preview_payload, purge_jobs, run_job};
 pub use schedule::{claim_due, next_run, parse_cron};
 pub use sources::{
-    JobView, SourceInput, can_admin_source, can_preview_source, create, delete, get, get_job,
-    jobs, list, start_job, unschedule, update, validate, set_schedule,
+    JobView, SourceInput, can_admin_source, can_preview_source, create, delete, get, get_job, jobs,
+    list, set_schedule, start_job, unschedule, update, validate,
 };
 
 /// Outbox kind of harvest source changes.
@@ -69,9 +69,11 @@ impl HarvestSettings {
         let outbound = OutboundConfig::from_env().map_err(|e| e.to_string())?;
         let number = |name: &str| -> Result<Option<u64>, String> {
             match std::env::var(name) {
-                Ok(raw) if !raw.trim().is_empty() => raw.trim().parse::<u64>().map(Some).map_err(|_| {
-                    format!("{name} must be a positive whole number, not \"{raw}\"")
-                }),
+                Ok(raw) if !raw.trim().is_empty() => {
+                    raw.trim().parse::<u64>().map(Some).map_err(|_| {
+                        format!("{name} must be a positive whole number, not \"{raw}\"")
+                    })
+                }
                 _ => Ok(None),
             }
         };

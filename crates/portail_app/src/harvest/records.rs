@@ -71,37 +71,36 @@ fn dataset_body(remote: &RemoteDataset) -> Map<String, Value> {
     let mut body = Map::new();
     body.insert("title".into(), Value::String(remote.title.clone()));
     if !remote.description.trim().is_empty() {
-        body.insert("description".into(), Value::String(remote.description.clone()));
+        body.insert(
+            "description".into(),
+            Value::String(remote.description.clone()),
+        );
     }
     if let Some(acronym) = &remote.acronym {
         body.insert("acronym".into(), Value::String(acronym.clone()));
     }
     body.insert(
         "license".into(),
-        remote
-            .license
-            .clone()
-            .map_or(Value::Null, Value::String),
+        remote.license.clone().map_or(Value::Null, Value::String),
     );
     body.insert(
         "frequency".into(),
-        remote
-            .frequency
-            .clone()
-            .map_or(Value::Null, Value::String),
+        remote.frequency.clone().map_or(Value::Null, Value::String),
     );
     body.insert("tags".into(), json!(remote.tags));
     body.insert(
         "temporal_coverage".into(),
-        remote.temporal_coverage.map_or(Value::Null, |t| {
-            json!({"start": t.start.to_string(), "end": t.end.map(|e| e.to_string())})
-        }),
+        remote.temporal_coverage.map_or(
+            Value::Null,
+            |t| json!({"start": t.start.to_string(), "end": t.end.map(|e| e.to_string())}),
+        ),
     );
     body.insert(
         "spatial".into(),
-        remote.spatial.as_ref().map_or(Value::Null, |s| {
-            json!({"granularity": s.granularity, "zones": s.zones})
-        }),
+        remote.spatial.as_ref().map_or(
+            Value::Null,
+            |s| json!({"granularity": s.granularity, "zones": s.zones}),
+        ),
     );
     body.insert("extras".into(), Value::Object(remote.extras.clone()));
     body
@@ -178,7 +177,10 @@ fn harvest_metadata(ctx: &RunContext, remote: &RemoteDataset, current: Option<&V
         ("uri", remote.uri.clone().map_or(Value::Null, Value::String)),
         (
             "dct_identifier",
-            remote.dct_identifier.clone().map_or(Value::Null, Value::String),
+            remote
+                .dct_identifier
+                .clone()
+                .map_or(Value::Null, Value::String),
         ),
         (
             "remote_url",
@@ -371,7 +373,14 @@ pub async fn apply(
         )
         .await?;
         if !is_new && slug != dataset.slug {
-            slugs::rename(&mut tx, SlugKind::Dataset, &dataset.id, &dataset.slug, &slug).await?;
+            slugs::rename(
+                &mut tx,
+                SlugKind::Dataset,
+                &dataset.id,
+                &dataset.slug,
+                &slug,
+            )
+            .await?;
         }
         dataset.slug = slug;
     }

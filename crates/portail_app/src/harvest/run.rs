@@ -6,8 +6,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use portail_core::harvest::{
-    HarvestErrorEntry, HarvestItem, HarvestJob, HarvestSource, ItemStatus, JobStatus,
-    RemoteRecord,
+    HarvestErrorEntry, HarvestItem, HarvestJob, HarvestSource, ItemStatus, JobStatus, RemoteRecord,
 };
 use portail_core::permissions::Actor;
 use portail_db::harvest as repo;
@@ -40,7 +39,11 @@ fn error(at: DateTime<Utc>, message: impl Into<String>) -> HarvestErrorEntry {
 }
 
 /// The reader of a source with the portal's caps applied.
-fn harvester(app: &App, source: &HarvestSource, cap: Option<u64>) -> Result<Harvester<HttpFetcher>, String> {
+fn harvester(
+    app: &App,
+    source: &HarvestSource,
+    cap: Option<u64>,
+) -> Result<Harvester<HttpFetcher>, String> {
     let mut config = SourceConfig::from_udata(&source.url, &source.backend, &source.config)
         .map_err(|e| format!("invalid source configuration: {e}"))?;
     let settings = &app.harvest;
@@ -119,7 +122,9 @@ pub async fn run_job(
                         Err(e) => (rid, Outcome::Failed(e.to_string(), None)),
                     }
                 }
-                RemoteRecord::Skipped { remote_id, reason } => (remote_id, Outcome::Skipped(reason)),
+                RemoteRecord::Skipped { remote_id, reason } => {
+                    (remote_id, Outcome::Skipped(reason))
+                }
                 RemoteRecord::Failed(e) => (e.remote_id, Outcome::Failed(e.message, None)),
             };
             let (remote_id, outcome) = written;

@@ -60,7 +60,10 @@ impl SourceInput {
                     None
                 }
                 Some(Value::String(s)) if s.trim().chars().count() > max => {
-                    errors.add(key, format!("Field cannot be longer than {max} characters."));
+                    errors.add(
+                        key,
+                        format!("Field cannot be longer than {max} characters."),
+                    );
                     None
                 }
                 Some(Value::String(s)) => Some(s.trim().to_owned()),
@@ -214,7 +217,10 @@ pub async fn create(app: &App, actor: &Actor, input: SourceInput) -> AppResult<H
             "name, url and backend are required".into(),
         ));
     };
-    let config = input.config.clone().unwrap_or_else(|| Value::Object(Map::new()));
+    let config = input
+        .config
+        .clone()
+        .unwrap_or_else(|| Value::Object(Map::new()));
     check_config(&url, &backend, &config)?;
     let publisher = resolve_publisher(app, actor, &input).await?;
     let now = app.clock.now();
@@ -224,8 +230,7 @@ pub async fn create(app: &App, actor: &Actor, input: SourceInput) -> AppResult<H
         name,
         description: input.description.unwrap_or_default(),
         url,
-        backend: portail_harvest::Backend::parse(&backend)
-            .map_or(backend, |b| b.id().to_owned()),
+        backend: portail_harvest::Backend::parse(&backend).map_or(backend, |b| b.id().to_owned()),
         config,
         schedule: None,
         next_run_at: None,
@@ -293,13 +298,17 @@ pub async fn update(
     if let Some(description) = input.description {
         source.description = description;
     }
-    let before = (source.url.clone(), source.backend.clone(), source.config.clone());
+    let before = (
+        source.url.clone(),
+        source.backend.clone(),
+        source.config.clone(),
+    );
     if let Some(url) = input.url {
         source.url = url;
     }
     if let Some(backend) = input.backend {
-        source.backend = portail_harvest::Backend::parse(&backend)
-            .map_or(backend, |b| b.id().to_owned());
+        source.backend =
+            portail_harvest::Backend::parse(&backend).map_or(backend, |b| b.id().to_owned());
     }
     if let Some(config) = input.config {
         source.config = config;
@@ -311,7 +320,11 @@ pub async fn update(
     if let Some(autoarchive) = input.autoarchive {
         source.autoarchive = autoarchive;
     }
-    if (source.url.clone(), source.backend.clone(), source.config.clone()) != before
+    if (
+        source.url.clone(),
+        source.backend.clone(),
+        source.config.clone(),
+    ) != before
         && !actor.sysadmin
     {
         source.validation = Validation::default();
@@ -349,7 +362,9 @@ pub async fn validate(
             ));
         }
     };
-    let comment = comment.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
+    let comment = comment
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty());
     if state == ValidationState::Refused && comment.is_none() {
         return Err(AppError::field(
             "comment",

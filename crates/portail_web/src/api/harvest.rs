@@ -6,7 +6,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use portail_app::harvest::{self as usecase, JobView, Preview, SourceInput};
-use portail_core::harvest::{HarvestErrorEntry, HarvestItem, HarvestJob, HarvestSource, ItemStatus};
+use portail_core::harvest::{
+    HarvestErrorEntry, HarvestItem, HarvestJob, HarvestSource, ItemStatus,
+};
 use portail_db::harvest::SourceQuery;
 use serde::Serialize;
 use serde_json::Value;
@@ -511,7 +513,9 @@ pub async fn get_harvest_job(
         Some(raw) => Some(ItemStatus::parse(raw).ok_or_else(|| {
             ApiError::field(
                 "status",
-                format!("Unknown status \"{raw}\": pending, started, done, failed, skipped or archived."),
+                format!(
+                    "Unknown status \"{raw}\": pending, started, done, failed, skipped or archived."
+                ),
             )
         })?),
     };

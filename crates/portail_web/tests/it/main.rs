@@ -4,6 +4,7 @@ mod support;
 
 mod datasets;
 mod files;
+mod harvest;
 mod organization_members;
 mod organizations;
 mod reference;
