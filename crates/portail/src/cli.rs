@@ -55,6 +55,9 @@ pub enum Command {
     /// Measure performance.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Harvest remote catalogs (CKAN, DCAT, OpenDataSoft).
+    #[command(subcommand)]
+    Harvest(HarvestCommand),
 }
 
 impl Command {
@@ -64,6 +67,8 @@ impl Command {
             // Under load, sqlx warns about every statement slower than a second, which would
             // bury the results; the latencies measured already tell.
             Command::Bench(_) => "warn,sqlx::query=error",
+            // The progress line of `harvest run` owns stderr; warnings still show.
+            Command::Harvest(_) => "warn",
             _ => "info",
         }
     }
@@ -171,6 +176,57 @@ pub fn parse_size(raw: &str) -> Result<u64, String> {
 }
 
 /// `portail user ...`
+/// `portail harvest ...`: sources and runs, from the command line.
+#[derive(Debug, Subcommand)]
+pub enum HarvestCommand {
+    /// Create a harvest source (pending validation unless `--validate`).
+    Create(HarvestCreateArgs),
+    /// List the harvest sources.
+    List,
+    /// Show what a run would do with the first 20 records; nothing is saved.
+    Preview(HarvestSourceArg),
+    /// Run a source now, in this process, with a progress line on stderr.
+    Run(HarvestSourceArg),
+    /// List the jobs of a source, newest first.
+    Jobs(HarvestSourceArg),
+}
+
+/// A harvest source, by id or slug.
+#[derive(Debug, Clone, Args)]
+pub struct HarvestSourceArg {
+    /// Id or slug of the source.
+    pub source: String,
+}
+
+/// Options of `portail harvest create`.
+#[derive(Debug, Clone, Args)]
+pub struct HarvestCreateArgs {
+    /// Name of the source.
+    #[arg(long)]
+    pub name: String,
+    /// Catalog URL (CKAN or ODS site root, or DCAT document).
+    #[arg(long)]
+    pub url: String,
+    /// Backend: ckan, dcat or ods.
+    #[arg(long)]
+    pub backend: String,
+    /// Organization (id or slug) the harvested datasets belong to.
+    #[arg(long, conflicts_with = "owner")]
+    pub organization: Option<String>,
+    /// E-mail of the user the harvested datasets belong to.
+    #[arg(long, value_name = "EMAIL")]
+    pub owner: Option<String>,
+    /// Keep only remote datasets matching key=value (repeatable).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub filter: Vec<String>,
+    /// Drop remote datasets matching key=value (repeatable).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub exclude: Vec<String>,
+    /// Accept the source at once (it is then scheduled daily).
+    #[arg(long)]
+    pub validate: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Create an account; prints its id.

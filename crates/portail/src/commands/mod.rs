@@ -4,6 +4,7 @@
 
 mod demo;
 mod generate;
+mod harvest;
 mod migrate;
 mod serve;
 mod token;
@@ -11,7 +12,7 @@ mod user;
 
 use portail_app::AppError;
 
-use crate::cli::{BenchCommand, Cli, Command, TokenCommand, UserCommand};
+use crate::cli::{BenchCommand, Cli, Command, HarvestCommand, TokenCommand, UserCommand};
 
 /// Runs the command of the parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -25,6 +26,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Generate(args) => generate::run(global, args).await,
         Command::Bench(BenchCommand::Api(args)) => crate::bench::api(global, args).await,
         Command::Bench(BenchCommand::Upload(args)) => crate::bench::upload::run(global, args).await,
+        Command::Harvest(HarvestCommand::Create(args)) => harvest::create(global, args).await,
+        Command::Harvest(HarvestCommand::List) => harvest::list(global).await,
+        Command::Harvest(HarvestCommand::Preview(args)) => harvest::preview(global, args).await,
+        Command::Harvest(HarvestCommand::Run(args)) => harvest::run(global, args).await,
+        Command::Harvest(HarvestCommand::Jobs(args)) => harvest::jobs(global, args).await,
     }
 }
 

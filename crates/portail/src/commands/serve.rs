@@ -1,6 +1,7 @@
 //! `portail serve`: migrates the database, optionally loads the demo catalog, and serves the
-//! portal until Ctrl-C or SIGTERM, purging deleted datasets and cleaning up abandoned uploads
-//! and orphan files every hour.
+//! portal until Ctrl-C or SIGTERM, purging deleted datasets and cleaning up abandoned uploads,
+//! orphan files and old harvest jobs every hour, and running due harvest sources (checked every
+//! 30 s).
 
 use std::time::Duration;
 
@@ -39,6 +40,8 @@ pub async fn run(global: &GlobalOpts, args: &ServeArgs) -> anyhow::Result<()> {
     let (_, db) = config::open_migrated(global).await?;
     let mut app = App::new(db.clone()).with_storage(files);
     app.uploads = uploads;
+    app.harvest = portail_app::harvest::HarvestSettings::from_env()
+        .map_err(|e| anyhow::anyhow!("invalid harvest settings: {e}"))?;
     if args.demo {
         match demo::load_if_empty(&app).await? {
             DemoOutcome::Loaded(report) => info!(
@@ -58,9 +61,11 @@ pub async fn run(global: &GlobalOpts, args: &ServeArgs) -> anyhow::Result<()> {
         .context("cannot read the listening address")?;
     eprintln!("Portail listening on http://{address}");
     let maintenance = tokio::spawn(maintain(app.clone(), args.purge_grace_days));
+    let scheduler = tokio::spawn(schedule_harvests(app.clone()));
     let settings = portail_web::Settings { public_url };
     let served = portail_web::run(app, settings, listener, shutdown_signal()).await;
     maintenance.abort();
+    scheduler.abort();
     db.close().await;
     served.context("the web server stopped on an error")?;
     info!("Portail stopped");
@@ -93,6 +98,52 @@ async fn maintain(app: App, purge_grace_days: i64) {
             Ok(0) => {}
             Ok(n) => info!(files = n, "removed orphan files"),
             Err(e) => warn!(error = %e, "cannot remove orphan files"),
+        }
+        match portail_app::harvest::purge_jobs(&app).await {
+            Ok(0) => {}
+            Ok(n) => info!(jobs = n, "purged harvest jobs older than a year"),
+            Err(e) => warn!(error = %e, "cannot purge old harvest jobs"),
+        }
+    }
+}
+
+/// How often the harvest scheduler looks for due sources.
+const SCHEDULER_EVERY: Duration = Duration::from_secs(30);
+
+/// Every 30 s, claims the harvest sources that are due (the claim is a compare-and-set on
+/// `next_run_at`, so several nodes on one database never run the same occurrence twice) and
+/// runs each job in its own task.
+async fn schedule_harvests(app: App) {
+    let mut rounds = tokio::time::interval(SCHEDULER_EVERY);
+    rounds.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        rounds.tick().await;
+        let claimed = match portail_app::harvest::claim_due(&app).await {
+            Ok(claimed) => claimed,
+            Err(e) => {
+                warn!(error = %e, "cannot look for due harvest sources");
+                continue;
+            }
+        };
+        for (source, job) in claimed {
+            let app = app.clone();
+            info!(source = %source.slug, job = %job.id, "harvest started");
+            tokio::spawn(async move {
+                match portail_app::harvest::run_job(&app, &source, job, None).await {
+                    Ok(job) => info!(
+                        source = %source.slug,
+                        status = job.status.as_str(),
+                        created = job.counts.created,
+                        updated = job.counts.updated,
+                        failed = job.counts.failed,
+                        archived = job.counts.archived,
+                        "harvest ended"
+                    ),
+                    Err(e) => {
+                        warn!(source = %source.slug, error = %e, "harvest could not be recorded")
+                    }
+                }
+            });
         }
     }
 }

@@ -72,7 +72,7 @@ fn help_lists_every_command() {
     let out = run(dir.path(), &["--help"]);
     out.assert_ok();
     for command in [
-        "serve", "demo", "migrate", "user", "token", "generate", "bench",
+        "serve", "demo", "migrate", "user", "token", "generate", "bench", "harvest",
     ] {
         assert!(
             out.stdout

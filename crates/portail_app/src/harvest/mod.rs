@@ -21,7 +21,7 @@ pub use run::{Preview, PreviewItem, Progress, preview, preview_payload, purge_jo
 pub use schedule::{claim_due, next_run, parse_cron};
 pub use sources::{
     JobView, SourceInput, can_admin_source, can_preview_source, create, delete, get, get_job, jobs,
-    list, set_schedule, start_job, unschedule, update, validate,
+    list, queue_job, set_schedule, start_job, unschedule, update, validate,
 };
 
 /// Outbox kind of harvest source changes.

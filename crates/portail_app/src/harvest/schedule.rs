@@ -9,7 +9,7 @@ use croner::Cron;
 use portail_core::harvest::{HarvestJob, HarvestSource};
 use portail_db::harvest as repo;
 
-use super::sources::new_job;
+use super::sources::queue_job;
 use crate::{App, AppError, AppResult};
 
 /// Parses a 5-field cron expression (`minute hour day-of-month month day-of-week`).
@@ -55,7 +55,7 @@ pub async fn claim_due(app: &App) -> AppResult<Vec<(HarvestSource, HarvestJob)>>
             None => None,
         };
         if repo::claim_source(&app.db, &source.id, seen, next).await? {
-            let job = new_job(app, &source).await?;
+            let job = queue_job(app, &source).await?;
             claimed.push((source, job));
         }
     }

@@ -343,14 +343,14 @@ pub async fn delete(app: &App, actor: &Actor, id_or_slug: &str) -> AppResult<Har
 }
 
 /// Accepts or refuses a source (sysadmins). Accepting schedules it daily unless it already has
-/// a schedule, and returns a job to run at once.
+/// a schedule; the API then queues a first run ([`queue_job`]), as udata does.
 pub async fn validate(
     app: &App,
     actor: &Actor,
     id_or_slug: &str,
     state: &str,
     comment: Option<String>,
-) -> AppResult<(HarvestSource, Option<HarvestJob>)> {
+) -> AppResult<HarvestSource> {
     require_sysadmin(actor)?;
     let mut source = get(app, id_or_slug).await?;
     let state = match ValidationState::parse(state.trim()) {
@@ -374,11 +374,11 @@ pub async fn validate(
     let now = app.clock.now();
     source.validation = Validation {
         state,
-        by: Some(actor.user_id.clone()),
+        // The CLI decides as no one in particular.
+        by: Some(actor.user_id.clone()).filter(|id| !id.is_empty()),
         on: Some(now),
         comment,
     };
-    let mut job = None;
     if state == ValidationState::Accepted {
         let cron = source
             .schedule
@@ -386,13 +386,11 @@ pub async fn validate(
             .unwrap_or_else(|| DEFAULT_SCHEDULE.to_owned());
         source.next_run_at = schedule::next_run(&cron, now)?;
         source.schedule = Some(cron);
-        write(app, &source).await?;
-        job = Some(new_job(app, &source).await?);
     } else {
         source.next_run_at = None;
-        write(app, &source).await?;
     }
-    Ok((source, job))
+    write(app, &source).await?;
+    Ok(source)
 }
 
 /// Sets a source's cron schedule (sysadmins).
@@ -421,8 +419,8 @@ pub async fn unschedule(app: &App, actor: &Actor, id_or_slug: &str) -> AppResult
     Ok(source)
 }
 
-/// Records a pending job of a source.
-pub(crate) async fn new_job(app: &App, source: &HarvestSource) -> AppResult<HarvestJob> {
+/// Records a pending job of a source, for [`super::run_job`].
+pub async fn queue_job(app: &App, source: &HarvestSource) -> AppResult<HarvestJob> {
     let job = HarvestJob {
         id: uuid::Uuid::new_v4().to_string(),
         source_id: source.id.clone(),
@@ -451,7 +449,7 @@ pub async fn start_job(
                 .into(),
         ));
     }
-    let job = new_job(app, &source).await?;
+    let job = queue_job(app, &source).await?;
     Ok((source, job))
 }
 

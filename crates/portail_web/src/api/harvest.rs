@@ -465,9 +465,9 @@ pub async fn validate_harvest_source(
         .get("comment")
         .and_then(Value::as_str)
         .map(str::to_owned);
-    let (source, job) =
-        usecase::validate(&state.app, &auth.actor, &source, wanted, comment).await?;
-    if let Some(job) = job {
+    let source = usecase::validate(&state.app, &auth.actor, &source, wanted, comment).await?;
+    if source.validation.state == portail_core::harvest::ValidationState::Accepted {
+        let job = usecase::queue_job(&state.app, &source).await?;
         spawn_job(&state, source.clone(), job);
     }
     Ok(Json(ApiHarvestSource::new(&source, &base)))

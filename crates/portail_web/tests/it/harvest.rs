@@ -218,10 +218,11 @@ fn ckan_body(catalog: &Catalog, name: &str, org: Option<&str>) -> Value {
 /// Validates a source as a sysadmin through the use case and runs the job it starts inline.
 async fn accept_and_run(t: &TestApp, sysadmin: &TestUser, source_id: &str) -> HarvestJob {
     let actor = t.actor_of(sysadmin).await;
-    let (source, job) = harvest::validate(&t.app, &actor, source_id, "accepted", None)
+    let source = harvest::validate(&t.app, &actor, source_id, "accepted", None)
         .await
         .expect("validate");
-    harvest::run_job(&t.app, &source, job.expect("a first job"), None)
+    let job = harvest::queue_job(&t.app, &source).await.expect("queue");
+    harvest::run_job(&t.app, &source, job, None)
         .await
         .expect("run")
 }
