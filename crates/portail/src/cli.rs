@@ -295,6 +295,10 @@ pub enum BenchCommand {
     /// Runs in a fresh temporary folder unless --data-dir or --database-url is given; an
     /// existing catalog there is reused as it is.
     Api(BenchApiArgs),
+    /// Harvest a generated DCAT and CKAN catalog served from loopback: datasets/s, peak RSS.
+    ///
+    /// Runs in a fresh temporary folder unless --data-dir or --database-url is given.
+    Harvest(BenchHarvestArgs),
     /// Upload a large file to a real server process and download it back, against `cp`.
     ///
     /// Writes a test file of random bytes, times `cp` (and `cp` + fsync) of it as the
@@ -307,6 +311,14 @@ pub enum BenchCommand {
 }
 
 /// Options of `portail bench upload`.
+/// Options of `portail bench harvest`.
+#[derive(Debug, Clone, Args)]
+pub struct BenchHarvestArgs {
+    /// Datasets in each generated catalog.
+    #[arg(long, default_value_t = 100_000, value_name = "N")]
+    pub datasets: u64,
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct BenchUploadArgs {
     /// Size of the test file: bytes, or with a unit (500MiB, 100MB, 2GiB).

@@ -4,6 +4,7 @@
 //! client. Every run stops by itself after its duration.
 
 mod client;
+pub mod harvest;
 pub mod upload;
 mod wrk;
 

@@ -26,6 +26,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Generate(args) => generate::run(global, args).await,
         Command::Bench(BenchCommand::Api(args)) => crate::bench::api(global, args).await,
         Command::Bench(BenchCommand::Upload(args)) => crate::bench::upload::run(global, args).await,
+        Command::Bench(BenchCommand::Harvest(args)) => {
+            crate::bench::harvest::run(global, args).await
+        }
         Command::Harvest(HarvestCommand::Create(args)) => harvest::create(global, args).await,
         Command::Harvest(HarvestCommand::List) => harvest::list(global).await,
         Command::Harvest(HarvestCommand::Preview(args)) => harvest::preview(global, args).await,

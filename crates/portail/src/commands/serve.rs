@@ -42,6 +42,13 @@ pub async fn run(global: &GlobalOpts, args: &ServeArgs) -> anyhow::Result<()> {
     app.uploads = uploads;
     app.harvest = portail_app::harvest::HarvestSettings::from_env()
         .map_err(|e| anyhow::anyhow!("invalid harvest settings: {e}"))?;
+    info!(
+        harvest_max_items = ?app.harvest.max_items,
+        harvest_archive_grace_days = app.harvest.archive_grace.num_days(),
+        harvest_time_limit_secs = app.harvest.time_limit.as_secs(),
+        outbound_allow = ?app.harvest.outbound.policy,
+        "harvest settings"
+    );
     if args.demo {
         match demo::load_if_empty(&app).await? {
             DemoOutcome::Loaded(report) => info!(

@@ -61,3 +61,35 @@ pub async fn claim_due(app: &App) -> AppResult<Vec<(HarvestSource, HarvestJob)>>
     }
     Ok(claimed)
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn at(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 1, h, m, 0)
+            .single()
+            .expect("a valid date")
+    }
+
+    #[test]
+    fn next_runs_are_strictly_after_now() {
+        let next = next_run("0 0 * * *", at(10, 0)).expect("valid");
+        assert_eq!(next, Some(at(0, 0) + chrono::Duration::days(1)));
+        // Exactly on an occurrence: the next one, not this one.
+        let next = next_run("*/15 * * * *", at(10, 15)).expect("valid");
+        assert_eq!(next, Some(at(10, 30)));
+    }
+
+    #[test]
+    fn invalid_expressions_say_what_is_expected() {
+        for bad in ["", "every day", "0 0 * *", "61 0 * * *", "0 0 * * * * *"] {
+            let Err(AppError::BadRequest(message)) = parse_cron(bad) else {
+                panic!("{bad:?} was accepted");
+            };
+            assert!(message.contains("cron expression"), "{bad:?}: {message}");
+        }
+    }
+}
