@@ -63,7 +63,7 @@ async fn ckan_search(State(c): State<Catalog>, Query(q): Query<PageQuery>) -> im
     let results: Vec<serde_json::Value> = (start..(start + rows).min(c.total))
         .map(|n| {
             json!({
-                "id": format!("p{n}"), "name": format!("jeu-{n}"), "title": format!("Jeu de données {n}"),
+                "id": format!("p{n}"), "name": format!("jeu-{n}"), "title": format!("Paquet CKAN {n}"),
                 "notes": format!("<p>Mesures numéro <b>{n}</b>.</p>"), "license_id": "odc-odbl",
                 "metadata_modified": "2024-05-06T07:08:09",
                 "tags": [{"name": "environnement"}, {"name": "mesures"}],
