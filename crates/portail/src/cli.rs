@@ -65,6 +65,9 @@ pub enum Command {
     Bench(BenchCommand),
     /// Check every remote resource that is due now, once, and print a summary.
     CheckLinks(CheckOpts),
+    /// Harvest remote catalogs (CKAN, DCAT, OpenDataSoft).
+    #[command(subcommand)]
+    Harvest(HarvestCommand),
 }
 
 impl Command {
@@ -75,6 +78,8 @@ impl Command {
             // bury the results; the latencies measured already tell.
             Command::Bench(_) => "warn,sqlx::query=error",
             Command::Reindex => "warn",
+            // The progress line of `harvest run` owns stderr; warnings still show.
+            Command::Harvest(_) => "warn",
             _ => "info",
         }
     }
@@ -257,6 +262,57 @@ pub fn parse_size(raw: &str) -> Result<u64, String> {
 }
 
 /// `portail user ...`
+/// `portail harvest ...`: sources and runs, from the command line.
+#[derive(Debug, Subcommand)]
+pub enum HarvestCommand {
+    /// Create a harvest source (pending validation unless `--validate`).
+    Create(HarvestCreateArgs),
+    /// List the harvest sources.
+    List,
+    /// Show what a run would do with the first 20 records; nothing is saved.
+    Preview(HarvestSourceArg),
+    /// Run a source now, in this process, with a progress line on stderr.
+    Run(HarvestSourceArg),
+    /// List the jobs of a source, newest first.
+    Jobs(HarvestSourceArg),
+}
+
+/// A harvest source, by id or slug.
+#[derive(Debug, Clone, Args)]
+pub struct HarvestSourceArg {
+    /// Id or slug of the source.
+    pub source: String,
+}
+
+/// Options of `portail harvest create`.
+#[derive(Debug, Clone, Args)]
+pub struct HarvestCreateArgs {
+    /// Name of the source.
+    #[arg(long)]
+    pub name: String,
+    /// Catalog URL (CKAN or ODS site root, or DCAT document).
+    #[arg(long)]
+    pub url: String,
+    /// Backend: ckan, dcat or ods.
+    #[arg(long)]
+    pub backend: String,
+    /// Organization (id or slug) the harvested datasets belong to.
+    #[arg(long, conflicts_with = "owner")]
+    pub organization: Option<String>,
+    /// E-mail of the user the harvested datasets belong to.
+    #[arg(long, value_name = "EMAIL")]
+    pub owner: Option<String>,
+    /// Keep only remote datasets matching key=value (repeatable).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub filter: Vec<String>,
+    /// Drop remote datasets matching key=value (repeatable).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub exclude: Vec<String>,
+    /// Accept the source at once (it is then scheduled daily).
+    #[arg(long)]
+    pub validate: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Create an account; prints its id.
@@ -325,6 +381,10 @@ pub enum BenchCommand {
     /// Runs in a fresh temporary folder unless --data-dir or --database-url is given; an
     /// existing catalog there is reused as it is.
     Api(BenchApiArgs),
+    /// Harvest a generated DCAT and CKAN catalog served from loopback: datasets/s, peak RSS.
+    ///
+    /// Runs in a fresh temporary folder unless --data-dir or --database-url is given.
+    Harvest(BenchHarvestArgs),
     /// Upload a large file to a real server process and download it back, against `cp`.
     ///
     /// Writes a test file of random bytes, times `cp` (and `cp` + fsync) of it as the
@@ -379,6 +439,14 @@ pub struct BenchSearchArgs {
 }
 
 /// Options of `portail bench upload`.
+/// Options of `portail bench harvest`.
+#[derive(Debug, Clone, Args)]
+pub struct BenchHarvestArgs {
+    /// Datasets in each generated catalog.
+    #[arg(long, default_value_t = 100_000, value_name = "N")]
+    pub datasets: u64,
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct BenchUploadArgs {
     /// Size of the test file: bytes, or with a unit (500MiB, 100MB, 2GiB).

@@ -214,7 +214,7 @@ pub async fn create(app: &App, actor: &Actor, body: &Map<String, Value>) -> AppR
     Ok(dataset)
 }
 
-fn slug_base(title: &str) -> String {
+pub(crate) fn slug_base(title: &str) -> String {
     let base = slugify(title);
     if base.is_empty() {
         "dataset".to_owned()
@@ -298,7 +298,7 @@ async fn resolve_publisher(
 }
 
 /// Copies the validated scalar fields of a patch onto a dataset.
-fn apply_fields(d: &mut Dataset, p: DatasetPatch, now: chrono::DateTime<chrono::Utc>) {
+pub(crate) fn apply_fields(d: &mut Dataset, p: DatasetPatch, now: chrono::DateTime<chrono::Utc>) {
     if let Patch::Set(title) = p.title {
         d.title = title;
     }

@@ -15,6 +15,7 @@ pub mod discussions;
 pub mod errors;
 pub mod files;
 pub mod followers;
+pub mod harvest;
 pub mod organizations;
 pub mod overview;
 pub mod resources;
@@ -68,6 +69,8 @@ pub struct App {
     pub uploads: files::UploadPolicy,
     /// This node's search index; `None` disables search (503).
     pub search: Option<Arc<portail_search::SearchIndex>>,
+    /// Outbound policy and limits of harvest jobs.
+    pub harvest: harvest::HarvestSettings,
 }
 
 impl App {
@@ -79,6 +82,7 @@ impl App {
             storage: None,
             uploads: files::UploadPolicy::default(),
             search: None,
+            harvest: harvest::HarvestSettings::default(),
         }
     }
 

@@ -103,3 +103,202 @@ impl RemoteRecord {
         }
     }
 }
+
+/// Whether a sysadmin accepted a harvest source (only accepted sources run on schedule).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ValidationState {
+    #[default]
+    Pending,
+    Accepted,
+    Refused,
+}
+
+impl ValidationState {
+    /// The stored and wire form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValidationState::Pending => "pending",
+            ValidationState::Accepted => "accepted",
+            ValidationState::Refused => "refused",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(raw: &str) -> Option<ValidationState> {
+        match raw {
+            "pending" => Some(ValidationState::Pending),
+            "accepted" => Some(ValidationState::Accepted),
+            "refused" => Some(ValidationState::Refused),
+            _ => None,
+        }
+    }
+}
+
+/// The review of a harvest source: state, who decided, when, why.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Validation {
+    pub state: ValidationState,
+    /// User id of the sysadmin who decided.
+    pub by: Option<String>,
+    pub on: Option<DateTime<Utc>>,
+    /// Required when refused.
+    pub comment: Option<String>,
+}
+
+/// A remote catalog harvested into the portal (udata's `HarvestSource`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HarvestSource {
+    pub id: String,
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub url: String,
+    /// A backend id of `portail_harvest` (`ckan`, `dcat`, `ods`).
+    pub backend: String,
+    /// udata's `{"filters": [...], "features": {...}, "extra_configs": [...]}`.
+    pub config: serde_json::Value,
+    /// A cron expression (5 fields); `None` when only run by hand.
+    pub schedule: Option<String>,
+    /// When the scheduler runs the source next.
+    pub next_run_at: Option<DateTime<Utc>>,
+    pub active: bool,
+    /// Archive datasets that disappeared from the remote.
+    pub autoarchive: bool,
+    pub validation: Validation,
+    /// Who the harvested datasets belong to.
+    pub publisher: crate::model::Publisher,
+    pub created_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+/// Where a harvest job is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum JobStatus {
+    Pending,
+    Initializing,
+    Processing,
+    Done,
+    DoneErrors,
+    Failed,
+}
+
+impl JobStatus {
+    /// The stored and wire form (`done-errors`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Pending => "pending",
+            JobStatus::Initializing => "initializing",
+            JobStatus::Processing => "processing",
+            JobStatus::Done => "done",
+            JobStatus::DoneErrors => "done-errors",
+            JobStatus::Failed => "failed",
+        }
+    }
+
+    /// Reads the stored form.
+    pub fn parse(raw: &str) -> Option<JobStatus> {
+        [
+            JobStatus::Pending,
+            JobStatus::Initializing,
+            JobStatus::Processing,
+            JobStatus::Done,
+            JobStatus::DoneErrors,
+            JobStatus::Failed,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == raw)
+    }
+
+    /// Whether the job has ended.
+    pub fn is_finished(self) -> bool {
+        matches!(
+            self,
+            JobStatus::Done | JobStatus::DoneErrors | JobStatus::Failed
+        )
+    }
+}
+
+/// One error of a job or an item, dated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HarvestErrorEntry {
+    pub created_at: DateTime<Utc>,
+    pub message: String,
+}
+
+/// How many items of a job ended in each way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct JobCounts {
+    pub created: i64,
+    pub updated: i64,
+    pub failed: i64,
+    pub skipped: i64,
+    pub archived: i64,
+}
+
+/// One run of a source (udata's `HarvestJob`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HarvestJob {
+    pub id: String,
+    pub source_id: String,
+    pub created_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub status: JobStatus,
+    /// Job-level errors (the remote failed, the item cap was reached).
+    pub errors: Vec<HarvestErrorEntry>,
+    pub counts: JobCounts,
+}
+
+/// What happened to one remote record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemStatus {
+    Pending,
+    Started,
+    Done,
+    Failed,
+    Skipped,
+    Archived,
+}
+
+impl ItemStatus {
+    /// The stored and wire form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemStatus::Pending => "pending",
+            ItemStatus::Started => "started",
+            ItemStatus::Done => "done",
+            ItemStatus::Failed => "failed",
+            ItemStatus::Skipped => "skipped",
+            ItemStatus::Archived => "archived",
+        }
+    }
+
+    /// Every status, in the order `by_status` lists them.
+    pub const ALL: [ItemStatus; 6] = [
+        ItemStatus::Pending,
+        ItemStatus::Started,
+        ItemStatus::Done,
+        ItemStatus::Failed,
+        ItemStatus::Skipped,
+        ItemStatus::Archived,
+    ];
+
+    /// Reads the stored form.
+    pub fn parse(raw: &str) -> Option<ItemStatus> {
+        ItemStatus::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+}
+
+/// One record of a job (udata's `HarvestItem`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HarvestItem {
+    pub remote_id: Option<String>,
+    pub dataset_id: Option<String>,
+    pub status: ItemStatus,
+    pub errors: Vec<HarvestErrorEntry>,
+    pub created_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+}

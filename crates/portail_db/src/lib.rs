@@ -15,6 +15,7 @@ pub mod community;
 pub mod datasets;
 pub mod discussions;
 pub mod follows;
+pub mod harvest;
 pub mod organizations;
 pub mod resources;
 pub mod reuses;
@@ -152,6 +153,12 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         description: "list indexes",
         sqlite: include_str!("../migrations/sqlite/0003_list_indexes.sql"),
         postgres: include_str!("../migrations/postgres/0003_list_indexes.sql"),
+    },
+    EmbeddedMigration {
+        version: 4,
+        description: "harvest",
+        sqlite: include_str!("../migrations/sqlite/0004_harvest.sql"),
+        postgres: include_str!("../migrations/postgres/0004_harvest.sql"),
     },
     EmbeddedMigration {
         version: 5,

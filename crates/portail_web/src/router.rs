@@ -9,7 +9,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::api::{
     activity, community, dashboard, datasets, dcat, discussions, exports, feeds, files, followers,
-    health, organizations, reference, resources, reuses, search, transfers, users, v2,
+    harvest, health, organizations, reference, resources, reuses, search, transfers, users, v2,
 };
 use crate::middleware::{invalidate_on_write, not_found};
 use crate::pages::sitemap;
@@ -395,8 +395,50 @@ pub fn router(state: AppState) -> Router {
         ),
         ("/api/docs/", get(openapi::get_docs)),
     ];
+    // Harvesting (udata §7): its own table, so the other tables stay untouched.
+    let harvest_routes: [(&str, MethodRouter<AppState>); 10] = [
+        (
+            "/api/1/harvest/sources/",
+            get(harvest::list_harvest_sources).post(harvest::create_harvest_source),
+        ),
+        (
+            "/api/1/harvest/source/preview/",
+            post(harvest::preview_harvest_payload),
+        ),
+        (
+            "/api/1/harvest/source/{source}/",
+            get(harvest::get_harvest_source)
+                .put(harvest::update_harvest_source)
+                .delete(harvest::delete_harvest_source),
+        ),
+        (
+            "/api/1/harvest/source/{source}/run/",
+            post(harvest::run_harvest_source),
+        ),
+        (
+            "/api/1/harvest/source/{source}/preview/",
+            get(harvest::preview_harvest_source),
+        ),
+        (
+            "/api/1/harvest/source/{source}/schedule/",
+            post(harvest::schedule_harvest_source).delete(harvest::unschedule_harvest_source),
+        ),
+        (
+            "/api/1/harvest/source/{source}/validate/",
+            post(harvest::validate_harvest_source),
+        ),
+        (
+            "/api/1/harvest/source/{source}/jobs/",
+            get(harvest::list_harvest_jobs),
+        ),
+        ("/api/1/harvest/job/{job}/", get(harvest::get_harvest_job)),
+        (
+            "/api/1/harvest/backends/",
+            get(harvest::list_harvest_backends),
+        ),
+    ];
     let mut router = Router::new();
-    for (path, handler) in routes {
+    for (path, handler) in routes.into_iter().chain(harvest_routes) {
         router = both(router, path, handler);
     }
     for (path, handler) in living_routes() {

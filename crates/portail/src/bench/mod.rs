@@ -5,6 +5,7 @@
 
 pub mod catalog;
 mod client;
+pub mod harvest;
 pub mod search;
 pub mod upload;
 mod wrk;

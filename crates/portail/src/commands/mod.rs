@@ -5,6 +5,7 @@
 mod check_links;
 mod demo;
 mod generate;
+mod harvest;
 mod migrate;
 mod reindex;
 mod serve;
@@ -13,7 +14,7 @@ mod user;
 
 use portail_app::AppError;
 
-use crate::cli::{BenchCommand, Cli, Command, TokenCommand, UserCommand};
+use crate::cli::{BenchCommand, Cli, Command, HarvestCommand, TokenCommand, UserCommand};
 
 /// Runs the command of the parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -33,6 +34,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             crate::bench::catalog::run(global, args).await
         }
         Command::CheckLinks(args) => check_links::run(global, args).await,
+        Command::Bench(BenchCommand::Harvest(args)) => {
+            crate::bench::harvest::run(global, args).await
+        }
+        Command::Harvest(HarvestCommand::Create(args)) => harvest::create(global, args).await,
+        Command::Harvest(HarvestCommand::List) => harvest::list(global).await,
+        Command::Harvest(HarvestCommand::Preview(args)) => harvest::preview(global, args).await,
+        Command::Harvest(HarvestCommand::Run(args)) => harvest::run(global, args).await,
+        Command::Harvest(HarvestCommand::Jobs(args)) => harvest::jobs(global, args).await,
     }
 }
 

@@ -1,6 +1,7 @@
 //! `portail serve`: migrates the database, optionally loads the demo catalog, and serves the
-//! portal until Ctrl-C or SIGTERM, purging deleted datasets and cleaning up abandoned uploads
-//! and orphan files every hour.
+//! portal until Ctrl-C or SIGTERM, purging deleted datasets and cleaning up abandoned uploads,
+//! orphan files and old harvest jobs every hour, and running due harvest sources (checked every
+//! 30 s).
 
 use std::time::Duration;
 
@@ -44,6 +45,15 @@ pub async fn run(global: &GlobalOpts, args: &ServeArgs) -> anyhow::Result<()> {
     let search = config::open_search(&storage, global, portail_search::SERVE_WRITER_MEMORY)?;
     let mut app = App::new(db.clone()).with_storage(files).with_search(search);
     app.uploads = uploads;
+    app.harvest = portail_app::harvest::HarvestSettings::from_env()
+        .map_err(|e| anyhow::anyhow!("invalid harvest settings: {e}"))?;
+    info!(
+        harvest_max_items = ?app.harvest.max_items,
+        harvest_archive_grace_days = app.harvest.archive_grace.num_days(),
+        harvest_time_limit_secs = app.harvest.time_limit.as_secs(),
+        outbound_allow = ?app.harvest.outbound.policy,
+        "harvest settings"
+    );
     if args.demo {
         match demo::load_if_empty(&app).await? {
             DemoOutcome::Loaded(report) => info!(
@@ -84,8 +94,10 @@ pub async fn run(global: &GlobalOpts, args: &ServeArgs) -> anyhow::Result<()> {
         templates_dir: args.templates_dir.clone(),
         strict_templates: false,
     };
+    let scheduler = tokio::spawn(schedule_harvests(app.clone()));
     let served = portail_web::run(app, settings, listener, shutdown_signal()).await;
     maintenance.abort();
+    scheduler.abort();
     if let Some(checks) = checks {
         checks.abort();
     }
@@ -127,6 +139,11 @@ async fn maintain(app: App, purge_grace_days: i64) {
             Ok(n) => info!(sessions = n, "removed expired browser sessions"),
             Err(e) => warn!(error = %e, "cannot remove expired sessions"),
         }
+        match portail_app::harvest::purge_jobs(&app).await {
+            Ok(0) => {}
+            Ok(n) => info!(jobs = n, "purged harvest jobs older than a year"),
+            Err(e) => warn!(error = %e, "cannot purge old harvest jobs"),
+        }
     }
 }
 
@@ -153,6 +170,47 @@ async fn check_links(
                 "checked remote resources"
             ),
             Err(e) => warn!(error = %e, "cannot check remote resources"),
+        }
+    }
+}
+
+/// How often the harvest scheduler looks for due sources.
+const SCHEDULER_EVERY: Duration = Duration::from_secs(30);
+
+/// Every 30 s, claims the harvest sources that are due (the claim is a compare-and-set on
+/// `next_run_at`, so several nodes on one database never run the same occurrence twice) and
+/// runs each job in its own task.
+async fn schedule_harvests(app: App) {
+    let mut rounds = tokio::time::interval(SCHEDULER_EVERY);
+    rounds.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        rounds.tick().await;
+        let claimed = match portail_app::harvest::claim_due(&app).await {
+            Ok(claimed) => claimed,
+            Err(e) => {
+                warn!(error = %e, "cannot look for due harvest sources");
+                continue;
+            }
+        };
+        for (source, job) in claimed {
+            let app = app.clone();
+            info!(source = %source.slug, job = %job.id, "harvest started");
+            tokio::spawn(async move {
+                match portail_app::harvest::run_job(&app, &source, job, None).await {
+                    Ok(job) => info!(
+                        source = %source.slug,
+                        status = job.status.as_str(),
+                        created = job.counts.created,
+                        updated = job.counts.updated,
+                        failed = job.counts.failed,
+                        archived = job.counts.archived,
+                        "harvest ended"
+                    ),
+                    Err(e) => {
+                        warn!(source = %source.slug, error = %e, "harvest could not be recorded")
+                    }
+                }
+            });
         }
     }
 }

@@ -82,6 +82,7 @@ fn help_lists_every_command() {
         "generate",
         "bench",
         "check-links",
+        "harvest",
     ] {
         assert!(
             out.stdout

@@ -4,3 +4,4 @@ mod bench;
 mod cli;
 mod crash;
 mod dcat_demo;
+mod harvest;

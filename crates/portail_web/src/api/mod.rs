@@ -11,6 +11,7 @@ pub mod exports;
 pub mod feeds;
 pub mod files;
 pub mod followers;
+pub mod harvest;
 pub mod health;
 pub mod organizations;
 pub mod reference;

@@ -13,6 +13,7 @@ mod exports;
 mod feeds;
 mod files;
 mod followers;
+mod harvest;
 mod json_schema;
 mod organization_members;
 mod organizations;

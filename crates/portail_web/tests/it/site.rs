@@ -39,11 +39,14 @@ impl Route {
 fn router_routes() -> Vec<Route> {
     let src = include_str!("../../src/router.rs");
     let mut routes = Vec::new();
-    for table_start in ["let routes", "let harvestable", "let living"] {
-        let start = src.find(table_start).expect("the route table");
-        let end = start + src[start..].find("];").expect("end of the route table");
-        let table = &src[start..end];
-        // Between quotes at odd positions: the only string literals of the table are its paths.
+    // Every table `let <name>: [(&str, MethodRouter<AppState>); N] = [...]` of the file.
+    let mut rest = src;
+    while let Some(found) = rest.find("MethodRouter<AppState>); ") {
+        let start = found + rest[found..].find("= [").expect("the route table");
+        let end = start + rest[start..].find("];").expect("end of the route table");
+        let table = &rest[start..end];
+        rest = &rest[end..];
+        // Between quotes at odd positions: the only string literals of a table are its paths.
         let pieces: Vec<&str> = table.split('"').collect();
         let mut i = 1;
         while i < pieces.len() {
@@ -285,6 +288,29 @@ async fn every_path_answers_with_and_without_its_trailing_slash() {
         .as_str()
         .expect("community id")
         .to_owned();
+    // A harvest source (unreachable on purpose: its preview fails fast) and one job of it.
+    let sysadmin = t.sysadmin("Root").await;
+    let r = t
+        .post(
+            "/api/1/harvest/sources/",
+            Some(&alice),
+            &json!({"name": "Catalogue", "url": "http://127.0.0.1:9/catalog.ttl", "backend": "dcat"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let source_id = r.body["id"].as_str().expect("id").to_owned();
+    let r = t
+        .post(
+            &format!("/api/1/harvest/source/{source_id}/validate/"),
+            Some(&sysadmin),
+            &json!({"state": "accepted"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = t
+        .get(&format!("/api/1/harvest/source/{source_id}/jobs/"), None)
+        .await;
+    let job_id = r.body["data"][0]["id"].as_str().expect("job id").to_owned();
     let values = [
         ("{dataset}", dataset_id.as_str()),
         ("{transfer}", transfer_id.as_str()),
@@ -301,6 +327,8 @@ async fn every_path_answers_with_and_without_its_trailing_slash() {
         ("{catalog_file}", "catalog.ttl"),
         ("{org_file}", "catalog.jsonld"),
         ("{rdf_file}", "rdf.nt"),
+        ("{source}", source_id.as_str()),
+        ("{job}", job_id.as_str()),
     ];
 
     let mut failures = Vec::new();
