@@ -891,3 +891,128 @@ async fn the_scheduler_claims_a_due_source_once_even_with_two_claimers() {
     t.app.clock.set(t0() + chrono::Duration::days(400));
     assert_eq!(harvest::purge_jobs(&t.app).await.expect("purge"), 2);
 }
+
+/// What a harvest must carry over from one portal to another.
+fn essentials(d: &Value) -> Value {
+    let mut resources: Vec<Value> = d["resources"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|r| json!({"title": r["title"], "url": r["url"], "format": r["format"]}))
+                .collect()
+        })
+        .unwrap_or_default();
+    resources.sort_by_key(|r| r["url"].as_str().unwrap_or_default().to_owned());
+    json!({
+        "title": d["title"],
+        "description": d["description"],
+        "tags": d["tags"],
+        "license": d["license"],
+        "frequency": d["frequency"],
+        "temporal_coverage": d["temporal_coverage"],
+        "resources": resources,
+    })
+}
+
+/// A first Portail publishes datasets; a second harvests it, once through its DCAT catalog and
+/// once through its CKAN Action API, and ends with the same metadata (private ones stay home).
+#[tokio::test]
+async fn a_second_portail_harvests_this_one_by_dcat_and_by_ckan_with_the_same_metadata() {
+    let origin = TestApp::new().await;
+    let publisher = origin.user("Publisher").await;
+    let org = origin.org("Métropole de Valbourg", &publisher, &[]).await;
+    let mut published = Vec::new();
+    for (title, tags, license, frequency) in [
+        (
+            "Qualité de l'air",
+            vec!["air", "pollution"],
+            "fr-lo",
+            "daily",
+        ),
+        (
+            "Arbres d'alignement",
+            vec!["arbres", "environnement"],
+            "odc-odbl",
+            "annual",
+        ),
+        (
+            "Budget primitif 2024",
+            vec!["budget", "finances-publiques"],
+            "lov2",
+            "annual",
+        ),
+    ] {
+        let d = origin
+            .dataset(
+                &publisher,
+                json!({
+                    "title": title,
+                    "description": format!("{title} : les données publiées par la métropole, mises à jour régulièrement, avec leur documentation."),
+                    "tags": tags,
+                    "license": license,
+                    "frequency": frequency,
+                    "organization": org,
+                    "temporal_coverage": {"start": "2020-01-01", "end": "2023-12-31"},
+                    "resources": [
+                        {"title": format!("{title} (CSV)"), "url": format!("https://data.valbourg.example/{}.csv", tags[0]), "format": "csv", "type": "main"},
+                        {"title": format!("{title} (JSON)"), "url": format!("https://data.valbourg.example/{}.json", tags[0]), "format": "json", "type": "main"},
+                    ],
+                }),
+            )
+            .await;
+        published.push(d);
+    }
+    origin
+        .dataset(
+            &publisher,
+            json!({"title": "Brouillon privé", "private": true, "organization": org}),
+        )
+        .await;
+
+    for (backend, url) in [
+        ("dcat", format!("{}/catalog.ttl", origin.base)),
+        ("ckan", origin.base.clone()),
+    ] {
+        let mirror = TestApp::with_app(portail_web::Settings::default(), |mut app| {
+            app.harvest.outbound.policy = OutboundPolicy::parse("127.0.0.1").expect("allow-list");
+            app
+        })
+        .await;
+        let admin = mirror.sysadmin("Root").await;
+        let r = create_source(
+            &mirror,
+            &admin,
+            json!({"name": format!("Valbourg ({backend})"), "url": url, "backend": backend}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let source_id = r.body["id"].as_str().expect("id").to_owned();
+        let job = accept_and_run(&mirror, &admin, &source_id).await;
+        assert_eq!(job.status, JobStatus::Done, "{backend}: {job:?}");
+        assert_eq!(job.counts.created, 3, "{backend}: {job:?}");
+        assert_eq!(harvested_count(&mirror, &source_id).await, 3, "{backend}");
+        let listed = mirror.get("/api/1/datasets/?page_size=50", None).await;
+        let mirrored: Vec<Value> = listed.body["data"].as_array().cloned().unwrap_or_default();
+        assert_eq!(mirrored.len(), 3, "{backend}: {}", listed.text);
+        for original in &published {
+            let copy = mirrored
+                .iter()
+                .find(|d| d["title"] == original["title"])
+                .unwrap_or_else(|| panic!("{backend}: {} was not harvested", original["title"]));
+            assert_eq!(essentials(copy), essentials(original), "{backend}");
+            assert!(
+                copy["harvest"].is_object(),
+                "{backend}: harvest metadata: {copy}"
+            );
+        }
+        assert!(
+            !mirrored.iter().any(|d| d["title"] == "Brouillon privé"),
+            "{backend}: a private dataset leaked"
+        );
+        // A second run changes nothing and creates no duplicate.
+        let job = accept_and_run(&mirror, &admin, &source_id).await;
+        assert_eq!(job.status, JobStatus::Done, "{backend}: {job:?}");
+        assert_eq!(job.counts.created, 0, "{backend}: {job:?}");
+        assert_eq!(harvested_count(&mirror, &source_id).await, 3, "{backend}");
+    }
+}
