@@ -12,8 +12,6 @@ use tokio::net::TcpListener;
 
 use super::wait_until_ready;
 use crate::cli::{BenchCatalogArgs, GlobalOpts};
-use crate::config;
-use crate::generate::{self, Plan};
 
 /// Runs the benchmark and prints the figures.
 pub async fn run(global: &GlobalOpts, args: &BenchCatalogArgs) -> anyhow::Result<()> {
@@ -23,42 +21,9 @@ pub async fn run(global: &GlobalOpts, args: &BenchCatalogArgs) -> anyhow::Result
             args.format
         );
     }
-    let explicit = global.data_dir.is_some() || global.database_url.is_some();
-    let temporary = if explicit {
-        None
-    } else {
-        Some(
-            tempfile::Builder::new()
-                .prefix("portail-bench-catalog-")
-                .tempdir()
-                .context("cannot create a temporary folder")?,
-        )
-    };
-    let global = match &temporary {
-        Some(dir) => GlobalOpts {
-            data_dir: Some(dir.path().to_owned()),
-            database_url: None,
-            index_dir: None,
-        },
-        None => global.clone(),
-    };
-    let (storage, db) = config::open_migrated(&global).await?;
-    eprintln!("bench: database {}", storage.describe_database());
-    if datasets::count_all(&db).await? == 0 {
-        let plan = Plan {
-            datasets: args.datasets,
-            resources_per_dataset: 3,
-            organizations: (args.datasets / 1000).max(5),
-            seed: 1,
-        };
-        let report = generate::generate(&db, &plan, true).await?;
-        eprintln!(
-            "bench: generated {} datasets in {:.1} s",
-            report.datasets,
-            report.elapsed.as_secs_f64()
-        );
-    }
-    let catalog = datasets::count_all(&db).await?;
+    let work = super::workspace(global, "portail-bench-catalog-", args.datasets).await?;
+    let db = &work.db;
+    let catalog = datasets::count_all(db).await?;
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -123,6 +88,6 @@ pub async fn run(global: &GlobalOpts, args: &BenchCatalogArgs) -> anyhow::Result
         bytes as f64 / 1_048_576.0 / elapsed.as_secs_f64(),
         slowest.as_secs_f64() * 1000.0
     );
-    drop(temporary);
+    drop(work);
     Ok(())
 }

@@ -121,6 +121,65 @@ enum Load {
     Builtin,
 }
 
+/// Where a benchmark runs: a fresh temporary folder (removed when this is dropped) unless the
+/// user named a data folder or database, with a generated catalog when the database is empty.
+pub(crate) struct Workspace {
+    /// The folder removed at the end, when the run made one.
+    pub _temporary: Option<tempfile::TempDir>,
+    pub global: GlobalOpts,
+    pub storage: config::Storage,
+    pub db: Db,
+}
+
+/// Opens the benchmark's store, generating `datasets` datasets (3 resources each) when empty.
+pub(crate) async fn workspace(
+    global: &GlobalOpts,
+    prefix: &str,
+    datasets: u64,
+) -> anyhow::Result<Workspace> {
+    let explicit = global.data_dir.is_some() || global.database_url.is_some();
+    let temporary = if explicit {
+        None
+    } else {
+        Some(
+            tempfile::Builder::new()
+                .prefix(prefix)
+                .tempdir()
+                .context("cannot create a temporary folder")?,
+        )
+    };
+    let global = match &temporary {
+        Some(dir) => GlobalOpts {
+            data_dir: Some(dir.path().to_owned()),
+            database_url: None,
+            index_dir: None,
+        },
+        None => global.clone(),
+    };
+    let (storage, db) = config::open_migrated(&global).await?;
+    eprintln!("bench: database {}", storage.describe_database());
+    if datasets::count_all(&db).await? == 0 {
+        let plan = Plan {
+            datasets,
+            resources_per_dataset: 3,
+            organizations: (datasets / 1000).max(5),
+            seed: 1,
+        };
+        let report = generate::generate(&db, &plan, true).await?;
+        eprintln!(
+            "bench: generated {} datasets in {:.1} s",
+            report.datasets,
+            report.elapsed.as_secs_f64()
+        );
+    }
+    Ok(Workspace {
+        _temporary: temporary,
+        global,
+        storage,
+        db,
+    })
+}
+
 /// Runs the benchmark and prints a table.
 pub async fn api(global: &GlobalOpts, args: &BenchApiArgs) -> anyhow::Result<()> {
     let load = match (args.client, wrk::find()) {

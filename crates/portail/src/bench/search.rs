@@ -18,7 +18,6 @@ use super::{Measurement, wait_until_ready};
 use crate::cli::{BenchSearchArgs, GlobalOpts};
 use crate::config;
 use crate::generate::words::{EXTRA_TAGS, SUBJECTS};
-use crate::generate::{self, Plan};
 
 /// Indexing buffer of the timed build (what `portail reindex` uses).
 const BUILD_WRITER_MEMORY: usize = 400_000_000;
@@ -116,44 +115,11 @@ fn pick(rng: &mut impl Rng) -> Kind {
 
 /// Runs the benchmark and prints the figures.
 pub async fn run(global: &GlobalOpts, args: &BenchSearchArgs) -> anyhow::Result<()> {
-    let explicit = global.data_dir.is_some() || global.database_url.is_some();
-    let temporary = if explicit {
-        None
-    } else {
-        Some(
-            tempfile::Builder::new()
-                .prefix("portail-bench-search-")
-                .tempdir()
-                .context("cannot create a temporary folder")?,
-        )
-    };
-    let global = match &temporary {
-        Some(dir) => GlobalOpts {
-            data_dir: Some(dir.path().to_owned()),
-            database_url: None,
-            index_dir: None,
-        },
-        None => global.clone(),
-    };
-    let (storage, db) = config::open_migrated(&global).await?;
-    eprintln!("bench: database {}", storage.describe_database());
-    if datasets::count_all(&db).await? == 0 {
-        let plan = Plan {
-            datasets: args.datasets,
-            resources_per_dataset: 3,
-            organizations: (args.datasets / 1000).max(5),
-            seed: 1,
-        };
-        let report = generate::generate(&db, &plan, true).await?;
-        eprintln!(
-            "bench: generated {} datasets in {:.1} s",
-            report.datasets,
-            report.elapsed.as_secs_f64()
-        );
-    }
-    let catalog = datasets::count_all(&db).await?;
-    let index_dir = storage.index_dir(&global);
-    let index = config::open_search(&storage, &global, BUILD_WRITER_MEMORY)?;
+    let work = super::workspace(global, "portail-bench-search-", args.datasets).await?;
+    let (global, storage, db) = (&work.global, &work.storage, &work.db);
+    let catalog = datasets::count_all(db).await?;
+    let index_dir = storage.index_dir(global);
+    let index = config::open_search(storage, global, BUILD_WRITER_MEMORY)?;
     let app = App::new(db.clone()).with_search(index.clone());
     let started = Instant::now();
     let reused = args.reuse_index && index.state().is_ok_and(|s| s.complete);
@@ -258,7 +224,7 @@ pub async fn run(global: &GlobalOpts, args: &BenchSearchArgs) -> anyhow::Result<
             m.p99.as_secs_f64() * 1000.0,
         );
     }
-    drop(temporary);
+    drop(work);
     Ok(())
 }
 
