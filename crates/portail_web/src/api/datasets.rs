@@ -149,46 +149,72 @@ pub async fn dataset_query(
             ),
         ));
     }
-    if let Some(license) = &query.license {
-        match find_license(license) {
-            Some(l) => query.license = Some(l.id.to_owned()),
-            None => {
-                return Err(ApiError::field(
-                    "license",
-                    format!("Unknown license \"{license}\"."),
-                ));
-            }
-        }
-    }
-    if let Some(frequency) = params.get("frequency") {
-        match parse_frequency(frequency) {
-            Some(f) => query.frequency = Some(f.id.to_owned()),
-            None => {
-                return Err(ApiError::field(
-                    "frequency",
-                    format!("Unknown frequency \"{frequency}\"."),
-                ));
-            }
-        }
-    }
+    query.license = license_param(params)?;
+    query.frequency = frequency_param(params)?;
     if (query.deleted || query.archived || query.private == Some(true)) && actor.is_none() {
         return Err(ApiError(portail_app::AppError::Unauthorized(
             "Authentication required to list private, archived or deleted datasets.".into(),
         )));
     }
-    if let Some(org) = params.get("organization") {
-        match organizations::find(&state.app.db, org).await? {
-            Some(o) => query.organization_id = Some(o.id),
-            None => return Ok(None),
+    match publisher_params(state, params).await? {
+        Some((organization_id, owner_id)) => {
+            query.organization_id = organization_id;
+            query.owner_id = owner_id;
         }
-    }
-    if let Some(owner) = params.get("owner") {
-        match users::find(&state.app.db, owner).await? {
-            Some(u) => query.owner_id = Some(u.id),
-            None => return Ok(None),
-        }
+        None => return Ok(None),
     }
     Ok(Some(query))
+}
+
+/// The `license` parameter as one of our license ids, or a 400 naming it.
+pub fn license_param(params: &Params) -> ApiResult<Option<String>> {
+    match params.get("license") {
+        None => Ok(None),
+        Some(raw) => match find_license(raw) {
+            Some(l) => Ok(Some(l.id.to_owned())),
+            None => Err(ApiError::field(
+                "license",
+                format!("Unknown license \"{raw}\"."),
+            )),
+        },
+    }
+}
+
+/// The `frequency` parameter as one of our frequency ids, or a 400 naming it.
+pub fn frequency_param(params: &Params) -> ApiResult<Option<String>> {
+    match params.get("frequency") {
+        None => Ok(None),
+        Some(raw) => match parse_frequency(raw) {
+            Some(f) => Ok(Some(f.id.to_owned())),
+            None => Err(ApiError::field(
+                "frequency",
+                format!("Unknown frequency \"{raw}\"."),
+            )),
+        },
+    }
+}
+
+/// The `organization` and `owner` parameters (id or slug) as ids; `None` when one names
+/// nobody, which lists answer with an empty page.
+pub async fn publisher_params(
+    state: &AppState,
+    params: &Params,
+) -> ApiResult<Option<(Option<String>, Option<String>)>> {
+    let mut organization_id = None;
+    if let Some(org) = params.get("organization") {
+        match organizations::find(&state.app.db, org).await? {
+            Some(o) => organization_id = Some(o.id),
+            None => return Ok(None),
+        }
+    }
+    let mut owner_id = None;
+    if let Some(owner) = params.get("owner") {
+        match users::find(&state.app.db, owner).await? {
+            Some(u) => owner_id = Some(u.id),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some((organization_id, owner_id)))
 }
 
 /// Runs a dataset list and builds the page.

@@ -14,12 +14,14 @@ use portail_core::licenses::find_license;
 use portail_core::model::{Dataset, ResourceFacts};
 use portail_core::permissions::Actor;
 use portail_core::reference::{GRANULARITIES, find_choice};
-use portail_db::{organizations, users};
+use portail_db::organizations;
 use portail_search::{FACETS, HiddenFilter, SearchQuery, Sort, epoch_days};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::api::datasets::{cached_json, view_ctx};
+use crate::api::datasets::{
+    cached_json, frequency_param, license_param, publisher_params, view_ctx,
+};
 use crate::errors::{ApiError, ApiResult};
 use crate::extract::{BaseUrl, MaybeAuth, Params};
 use crate::paging::{Page, PageRequest};
@@ -120,24 +122,8 @@ pub async fn search_query(
             )
         })?),
     };
-    let license = match params.get("license") {
-        None => None,
-        Some(raw) => Some(
-            find_license(raw)
-                .ok_or_else(|| bad("license", format!("Unknown license \"{raw}\".")))?
-                .id
-                .to_owned(),
-        ),
-    };
-    let frequency = match params.get("frequency") {
-        None => None,
-        Some(raw) => Some(
-            parse_frequency(raw)
-                .ok_or_else(|| bad("frequency", format!("Unknown frequency \"{raw}\".")))?
-                .id
-                .to_owned(),
-        ),
-    };
+    let license = license_param(params)?;
+    let frequency = frequency_param(params)?;
     let granularity = match params.get("granularity") {
         None => None,
         Some(raw) => Some(
@@ -224,17 +210,12 @@ pub async fn search_query(
         page_size: usize::try_from(page.page_size).unwrap_or(20),
         ..SearchQuery::default()
     };
-    if let Some(org) = params.get("organization") {
-        match organizations::find(&state.app.db, org).await? {
-            Some(o) => query.organization_id = Some(o.id),
-            None => return Ok(None),
+    match publisher_params(state, params).await? {
+        Some((organization_id, owner_id)) => {
+            query.organization_id = organization_id;
+            query.owner_id = owner_id;
         }
-    }
-    if let Some(owner) = params.get("owner") {
-        match users::find(&state.app.db, owner).await? {
-            Some(u) => query.owner_id = Some(u.id),
-            None => return Ok(None),
-        }
+        None => return Ok(None),
     }
     Ok(Some(query))
 }
