@@ -55,6 +55,7 @@ const email = `camille.${Date.now()}@example.org`;
 const title = `Pistes cyclables ${Date.now()}`;
 let slug;
 let apiKey;
+let countsCsv;
 
 test('sign up', async () => {
   await page.goto(`${base}/`);
@@ -104,6 +105,24 @@ test('publish a dataset with an uploaded file and a remote link', async () => {
   await page.setInputFiles('#u-file', file);
   await Promise.all([page.waitForURL(/\/resources$/), page.waitForResponse((r) => r.url().includes('/upload')), page.click('button:has-text("Envoyer le fichier")')]);
   await page.waitForSelector('text=Tronçons 2024');
+  // A file larger than a chunk goes in parts (udata's chunked protocol), with the progress bar
+  // over the whole file; 1 KiB chunks here (2 MiB by default) to send several.
+  await page.evaluate(() => document.querySelector('form[data-upload]').setAttribute('data-chunk-size', '1024'));
+  const rows = ['site,jour,passages'];
+  for (let i = 0; i < 400; i += 1) { rows.push(`${i % 7},2024-01-${String((i % 28) + 1).padStart(2, '0')},${i * 3}`); }
+  countsCsv = `${rows.join('\n')}\n`;
+  const counts = path.join(dir, 'comptages.csv');
+  writeFileSync(counts, countsCsv);
+  const uploadCalls = [];
+  const onRequest = (r) => { if (r.method() === 'POST' && r.url().includes('/upload')) { uploadCalls.push(r.url()); } };
+  page.on('request', onRequest);
+  await page.fill('#u-title', 'Comptages 2024');
+  await page.setInputFiles('#u-file', counts);
+  await page.click('button:has-text("Envoyer le fichier")');
+  await page.waitForSelector('text=Comptages 2024');
+  page.off('request', onRequest);
+  const parts = Math.ceil(Buffer.byteLength(countsCsv) / 1024);
+  assert.equal(uploadCalls.length, parts + 1, `${parts} chunks and the final call`);
   await page.fill('#l-url', 'https://carto.example.org/velo');
   await page.fill('#l-title', 'Carte interactive');
   await page.selectOption('#l-type', 'documentation');
@@ -120,6 +139,11 @@ test('publish a dataset with an uploaded file and a remote link', async () => {
   assert.match(html, /Tronçons 2024/);
   assert.match(html, /Carte interactive/);
   assert.match(html, /application\/ld\+json/);
+  const dataset = await (await fetch(`${base}/api/1/datasets/${slug}/`)).json();
+  const assembled = dataset.resources.find((r) => r.title === 'Comptages 2024');
+  assert.ok(assembled, 'the chunked upload is a resource');
+  assert.equal(assembled.filesize, Buffer.byteLength(countsCsv));
+  assert.equal(await (await fetch(assembled.url)).text(), countsCsv);
 });
 
 test('find it through search, then download it', async () => {

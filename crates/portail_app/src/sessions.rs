@@ -146,6 +146,17 @@ pub async fn logout(app: &App, token: &str) -> AppResult<()> {
     Ok(())
 }
 
+/// Deletes every session of a user, this browser's included; returns how many. API keys are
+/// not touched (they are revoked one by one on their page).
+pub async fn logout_everywhere(app: &App, user_id: &str) -> AppResult<u64> {
+    Ok(sessions::delete_for_user(&app.db, user_id).await?)
+}
+
+/// How many browsers a user is logged in on.
+pub async fn live_count(app: &App, user_id: &str) -> AppResult<i64> {
+    Ok(sessions::count_live_for_user(&app.db, user_id, app.clock.now()).await?)
+}
+
 /// Deletes the expired sessions; returns how many (run hourly by `portail serve`).
 pub async fn purge_expired(app: &App) -> AppResult<u64> {
     Ok(sessions::purge_expired(&app.db, app.clock.now()).await?)

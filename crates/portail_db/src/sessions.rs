@@ -80,6 +80,30 @@ pub async fn delete(db: &Db, token_hash: &str) -> DbResult<()> {
     Ok(())
 }
 
+/// Deletes every session of a user (log out everywhere); returns how many.
+pub async fn delete_for_user(db: &Db, user_id: &str) -> DbResult<u64> {
+    let done = with_db!(db, |p| sqlx::query(
+        "DELETE FROM sessions WHERE user_id = $1"
+    )
+    .bind(user_id)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(done)
+}
+
+/// How many sessions of a user are live at `now` (browsers where they are logged in).
+pub async fn count_live_for_user(db: &Db, user_id: &str, now: DateTime<Utc>) -> DbResult<i64> {
+    let n: i64 = with_db!(db, |p| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sessions WHERE user_id = $1 AND expires_at > $2"
+    )
+    .bind(user_id)
+    .bind(now)
+    .fetch_one(p)
+    .await)?;
+    Ok(n)
+}
+
 /// Deletes the sessions expired at `now`; returns how many.
 pub async fn purge_expired(db: &Db, now: DateTime<Utc>) -> DbResult<u64> {
     let done = with_db!(db, |p| sqlx::query(

@@ -201,6 +201,7 @@ fn page_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             get(account::api_keys_page).post(account::create_api_key),
         ),
         ("/me/api-keys/{token}/revoke", post(account::revoke_api_key)),
+        ("/me/sessions/logout-all", post(account::logout_everywhere)),
         // Publishing
         (
             "/publish",
@@ -260,6 +261,10 @@ fn page_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         (
             "/organizations/new",
             get(orgs::new_organization_page).post(orgs::create_organization_page),
+        ),
+        (
+            "/organizations/{org}/edit",
+            get(orgs::edit_organization_page).post(orgs::update_organization_page),
         ),
         (
             "/organizations/{org}/members",

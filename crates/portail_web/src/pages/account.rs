@@ -54,7 +54,8 @@ pub async fn login_page(ctx: PageCtx, params: Params) -> PageResult<Response> {
     }
     ctx.render(
         "login.html",
-        json!({"email": "", "next": local_next(params.get("next")), "error": null}),
+        json!({"email": "", "next": local_next(params.get("next")), "error": null,
+               "everywhere": params.get("everywhere").is_some()}),
     )
 }
 
@@ -157,8 +158,26 @@ pub async fn logout(ctx: PageCtx, PageForm(form): PageForm) -> PageResult<Respon
     Ok(response)
 }
 
+/// `POST /me/sessions/logout-all`: ends every session of the user, on every browser (this one
+/// included), then shows the login page.
+pub async fn logout_everywhere(ctx: PageCtx, PageForm(form): PageForm) -> PageResult<Response> {
+    ctx.check_csrf(&form)?;
+    let me = ctx.require_user()?;
+    portail_app::sessions::logout_everywhere(&ctx.state.app, &me.user.id)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let mut response = ctx.redirect("/login?everywhere=1");
+    if let Ok(v) = HeaderValue::from_str(&set_cookie(SESSION_COOKIE, "", Some(0), ctx.secure())) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(response)
+}
+
 async fn render_me(ctx: &PageCtx, values: Json, errors: Json, saved: bool) -> PageResult<Response> {
     let me = ctx.require_user()?;
+    let sessions = portail_app::sessions::live_count(&ctx.state.app, &me.user.id)
+        .await
+        .map_err(|e| ctx.fail(e))?;
     let memberships: Vec<String> = me.actor.organization_ids();
     let orgs = portail_db::organizations::find_many(&ctx.state.app.db, &memberships).await?;
     let orgs: Vec<Json> = orgs
@@ -189,7 +208,7 @@ async fn render_me(ctx: &PageCtx, values: Json, errors: Json, saved: bool) -> Pa
         status,
         "me.html",
         json!({"values": values, "errors": errors, "saved": saved, "organizations": orgs,
-               "datasets": datasets, "email": me.user.email}),
+               "datasets": datasets, "email": me.user.email, "sessions": sessions}),
     )
 }
 

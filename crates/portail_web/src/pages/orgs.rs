@@ -1,11 +1,12 @@
-//! Organization management: `/organizations/new` and `/organizations/{slug}/members`
-//! (add a member with a role, change a role, remove a member; admins only, as the use cases
-//! decide).
+//! Organization management: `/organizations/new`, `/organizations/{slug}/edit` (its details)
+//! and `/organizations/{slug}/members` (add a member with a role, change a role, remove a
+//! member); admins only, as the use cases decide.
 
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use portail_app::AppError;
+use portail_core::model::Organization;
 use portail_core::reference::ORG_ROLES;
 use serde_json::{Map, Value as Json, json};
 
@@ -47,6 +48,92 @@ pub async fn create_organization_page(
                                   "description": v("description"), "url": v("url")},
                        "errors": errors}),
             ),
+            None => Err(ctx.fail(e)),
+        },
+    }
+}
+
+fn org_values(org: &Organization) -> Json {
+    json!({"name": org.name, "acronym": org.acronym, "description": org.description,
+           "url": org.url, "image_url": org.image_url,
+           "business_number_id": org.business_number_id})
+}
+
+/// The organization of an edit page, for its admins only.
+async fn administered(ctx: &PageCtx, slug: &str) -> PageResult<Organization> {
+    let me = ctx.require_user()?;
+    let org = portail_app::organizations::get(&ctx.state.app, slug)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    if !portail_core::permissions::can_admin_organization(Some(&me.actor), &org.id) {
+        return Err(ctx.fail(AppError::Forbidden(
+            portail_app::errors::PERMISSION_DENIED.into(),
+        )));
+    }
+    Ok(org)
+}
+
+/// `GET /organizations/{slug}/edit`: the organization's details, for its admins.
+pub async fn edit_organization_page(
+    ctx: PageCtx,
+    Path(slug): Path<String>,
+    params: crate::extract::Params,
+) -> PageResult<Response> {
+    let org = administered(&ctx, &slug).await?;
+    ctx.render(
+        "organization_new.html",
+        json!({"org": {"slug": org.slug, "name": org.name}, "values": org_values(&org),
+               "errors": {}, "saved": params.get("saved").is_some()}),
+    )
+}
+
+/// `POST /organizations/{slug}/edit`: saves the details (an emptied optional field is
+/// cleared); a renamed organization gets a new slug and the old one redirects.
+pub async fn update_organization_page(
+    ctx: PageCtx,
+    Path(slug): Path<String>,
+    PageForm(form): PageForm,
+) -> PageResult<Response> {
+    ctx.check_csrf(&form)?;
+    let org = administered(&ctx, &slug).await?;
+    let me = ctx.require_user()?;
+    let v = |k: &str| form.get(k).unwrap_or("").trim().to_owned();
+    let mut body = Map::new();
+    body.insert("name".into(), json!(v("name")));
+    body.insert("description".into(), json!(v("description")));
+    for optional in ["acronym", "url", "image_url", "business_number_id"] {
+        let value = v(optional);
+        body.insert(
+            optional.into(),
+            if value.is_empty() {
+                Json::Null
+            } else {
+                json!(value)
+            },
+        );
+    }
+    match portail_app::organizations::update(&ctx.state.app, &me.actor, &org.id, &body).await {
+        Ok(updated) => Ok(ctx.redirect(&format!("/organizations/{}/edit?saved=1", updated.slug))),
+        Err(e) => match field_errors(&e) {
+            Some(errors) => {
+                let values: Map<String, Json> = [
+                    "name",
+                    "acronym",
+                    "description",
+                    "url",
+                    "image_url",
+                    "business_number_id",
+                ]
+                .iter()
+                .map(|k| ((*k).to_owned(), json!(v(k))))
+                .collect();
+                ctx.render_status(
+                    StatusCode::BAD_REQUEST,
+                    "organization_new.html",
+                    json!({"org": {"slug": org.slug, "name": org.name}, "values": values,
+                           "errors": errors}),
+                )
+            }
             None => Err(ctx.fail(e)),
         },
     }

@@ -287,12 +287,19 @@ fn back_to(slug: &str, params: &Params) -> (String, &'static str) {
 
 /// Reads a multipart form whose first part is `csrf_token` (browsers send parts in the order
 /// of the form), checks it, then stores the file through the upload use case.
+/// What an upload request brought: a whole file (sent at once, or the last call of a chunked
+/// upload), or one chunk, answered in udata's JSON shape for the page's script.
+enum Received {
+    Complete(Dataset, files::StoredFile, files::UploadFields),
+    Chunk(Response),
+}
+
 async fn receive_upload(
     ctx: &PageCtx,
     slug: &str,
     target: &Target,
     multipart: Result<Multipart, MultipartRejection>,
-) -> PageResult<Result<(Dataset, files::StoredFile, files::UploadFields), AppError>> {
+) -> PageResult<Result<Received, AppError>> {
     let me = ctx.require_user()?;
     let mut multipart = multipart.map_err(|e| ctx.fail(AppError::BadRequest(e.body_text())))?;
     let first = multipart
@@ -309,10 +316,8 @@ async fn receive_upload(
         Err(e) => return Ok(Err(e)),
     };
     match crate::api::files::receive(&ctx.state, &dataset.id, multipart).await {
-        Ok(Ok((stored, fields))) => Ok(Ok((dataset, stored, fields))),
-        Ok(Err(_)) => Ok(Err(AppError::BadRequest(
-            "Chunked uploads go to the API.".into(),
-        ))),
+        Ok(Ok((stored, fields))) => Ok(Ok(Received::Complete(dataset, stored, fields))),
+        Ok(Err(chunk)) => Ok(Ok(Received::Chunk(chunk))),
         Err(e) => Ok(Err(e.0)),
     }
 }
@@ -341,7 +346,9 @@ fn error_text(e: &AppError) -> String {
 }
 
 /// `POST /datasets/{slug}/upload`: a new hosted file (multipart: csrf_token, file, title,
-/// description, type).
+/// description, type). The page's script sends large files in chunks with udata's protocol
+/// (uuid, partindex, partbyteoffset, totalparts, chunksize, then a final call without a file):
+/// each chunk is answered in JSON, the final call like a whole upload.
 pub async fn upload_resource_page(
     ctx: PageCtx,
     Path(slug): Path<String>,
@@ -351,11 +358,12 @@ pub async fn upload_resource_page(
     let (back, template) = back_to(&slug, &params);
     let me = ctx.require_user()?.clone();
     let outcome = match receive_upload(&ctx, &slug, &Target::New, multipart).await? {
-        Ok((dataset, stored, fields)) => {
+        Ok(Received::Complete(dataset, stored, fields)) => {
             files::attach_new(&ctx.state.app, &me.actor, &dataset.id, stored, fields)
                 .await
                 .map(|_| ())
         }
+        Ok(Received::Chunk(answer)) => return Ok(answer),
         Err(e) => Err(e),
     };
     match outcome {
@@ -383,11 +391,12 @@ pub async fn replace_resource_page(
     let me = ctx.require_user()?.clone();
     let outcome =
         match receive_upload(&ctx, &slug, &Target::Replace(rid.clone()), multipart).await? {
-            Ok((dataset, stored, _)) => {
+            Ok(Received::Complete(dataset, stored, _)) => {
                 files::attach_replacement(&ctx.state.app, &me.actor, &dataset.id, &rid, stored)
                     .await
                     .map(|_| ())
             }
+            Ok(Received::Chunk(answer)) => return Ok(answer),
             Err(e) => Err(e),
         };
     match outcome {

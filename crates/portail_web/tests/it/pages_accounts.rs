@@ -287,3 +287,40 @@ async fn expired_sessions_end_and_are_purged() {
     assert_eq!(purged, 1);
     assert_eq!(b.get("/me/").await.status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn logging_out_everywhere_ends_every_session_of_the_user_only() {
+    let t = TestApp::new().await;
+    let alice = t.user("Alice").await;
+    let mut laptop = Browser::new(&t);
+    let mut phone = Browser::new(&t);
+    for b in [&mut laptop, &mut phone] {
+        let page = b.login(&alice.email, "long enough password").await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    }
+    let (_, mut bob) = signed_in(&t, "Bob").await;
+    let me = laptop.get("/me/").await;
+    assert!(me.html.contains(": 2</p>"), "{}", me.html);
+    // Without the CSRF token nothing happens.
+    let page = laptop
+        .post_raw("/me/sessions/logout-all", &[("csrf_token", "forged")])
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    let page = laptop.post("/me/sessions/logout-all", &[]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    assert_eq!(page.location(), "/login?everywhere=1");
+    assert!(!laptop.cookies.contains_key("portail_session"));
+    let login = laptop.get("/login?everywhere=1").await;
+    assert!(login.html.contains("déconnecté de tous vos navigateurs"));
+    // Both of Alice's browsers are logged out; Bob is not; Alice's API key still works.
+    assert_eq!(phone.get("/me/").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(bob.get("/me/").await.status, StatusCode::OK);
+    let api = t.get("/api/1/me/", Some(&alice)).await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.text);
+    // Anonymous: to the login page.
+    let mut anonymous = Browser::new(&t);
+    anonymous.get("/login").await;
+    let page = anonymous.post("/me/sessions/logout-all", &[]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(page.location().starts_with("/login"));
+}

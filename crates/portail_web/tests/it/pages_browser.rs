@@ -151,6 +151,33 @@ impl Browser {
         self.finish(response).await
     }
 
+    /// A multipart POST with the CSRF token first, then `fields` in order, then the file part
+    /// if any (the shape of the page script's chunked uploads).
+    pub async fn post_parts(
+        &mut self,
+        path: &str,
+        fields: &[(&str, String)],
+        file: Option<(&str, Vec<u8>)>,
+    ) -> Page {
+        let mut form = reqwest::multipart::Form::new().text("csrf_token", self.csrf.clone());
+        for (k, v) in fields {
+            form = form.text((*k).to_owned(), v.clone());
+        }
+        if let Some((filename, bytes)) = file {
+            form = form.part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(filename.to_owned()),
+            );
+        }
+        let response = self
+            .request(reqwest::Method::POST, path)
+            .multipart(form)
+            .send()
+            .await
+            .expect("POST multipart");
+        self.finish(response).await
+    }
+
     /// Signs in through the login form.
     pub async fn login(&mut self, email: &str, password: &str) -> Page {
         self.get("/login").await;

@@ -317,6 +317,83 @@ async fn organizations_are_created_and_members_managed() {
 }
 
 #[tokio::test]
+async fn organization_details_are_edited_by_its_admins_only() {
+    let t = TestApp::new().await;
+    let (alice, mut admin) = signed_in(&t, "Alice").await;
+    let (editor, mut as_editor) = signed_in(&t, "Edith").await;
+    let (_, mut outsider) = signed_in(&t, "Bob").await;
+    let org = t
+        .org(
+            "Syndicat des eaux",
+            &alice,
+            &[(&editor, portail_core::model::OrgRole::Editor)],
+        )
+        .await;
+    let page = admin.get("/organizations/syndicat-des-eaux/").await;
+    assert!(page.html.contains("/organizations/syndicat-des-eaux/edit"));
+    let page = admin.get("/organizations/syndicat-des-eaux/edit").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(page.html.contains("value=\"Syndicat des eaux\""));
+    // A missing name keeps everything typed.
+    let form = [
+        ("name", ""),
+        ("acronym", "SDE"),
+        ("description", "L'eau potable de tout le département."),
+        ("url", "https://eaux.example.org/"),
+        ("image_url", ""),
+        ("business_number_id", ""),
+    ];
+    let page = admin
+        .post("/organizations/syndicat-des-eaux/edit", &form)
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.html);
+    assert!(page.html.contains("aria-invalid=\"true\""));
+    assert!(page.html.contains("eau potable de tout le département."));
+    assert!(page.html.contains("value=\"SDE\""));
+    let mut form = form.to_vec();
+    form[0] = ("name", "Syndicat départemental des eaux");
+    let page = admin
+        .post("/organizations/syndicat-des-eaux/edit", &form)
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    assert_eq!(
+        page.location(),
+        "/organizations/syndicat-departemental-des-eaux/edit?saved=1"
+    );
+    let api = t.get(&format!("/api/1/organizations/{org}/"), None).await;
+    assert_eq!(api.body["name"], "Syndicat départemental des eaux");
+    assert_eq!(api.body["acronym"], "SDE");
+    assert_eq!(api.body["url"], "https://eaux.example.org/");
+    // An emptied optional field is cleared.
+    form[1] = ("acronym", "");
+    let page = admin
+        .post("/organizations/syndicat-departemental-des-eaux/edit", &form)
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    let api = t.get(&format!("/api/1/organizations/{org}/"), None).await;
+    assert!(api.body["acronym"].is_null(), "{}", api.text);
+    // Editors and others may not; anonymous visitors go to the login page; unknown is 404.
+    for b in [&mut as_editor, &mut outsider] {
+        let page = b
+            .get("/organizations/syndicat-departemental-des-eaux/edit")
+            .await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.html);
+        let page = b
+            .post("/organizations/syndicat-departemental-des-eaux/edit", &form)
+            .await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.html);
+    }
+    let mut anonymous = crate::pages_browser::Browser::new(&t);
+    let page = anonymous
+        .get("/organizations/syndicat-departemental-des-eaux/edit")
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(page.location().starts_with("/login?next="));
+    let page = admin.get("/organizations/nope/edit").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn templates_can_be_overridden_from_a_folder_and_are_reloaded() {
     let dir = std::env::temp_dir().join(format!("portail-templates-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -343,4 +420,94 @@ async fn templates_can_be_overridden_from_a_folder_and_are_reloaded() {
     // Other pages keep the embedded templates.
     assert!(b.get("/login").await.html.contains("f-password"));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The page script's chunked upload: the same page address takes udata's chunk protocol,
+/// answers each chunk in JSON, and the final call like a whole upload (a redirect).
+#[tokio::test]
+async fn a_file_uploaded_in_chunks_from_the_page() {
+    let t = TestApp::new().await;
+    let (alice, mut b) = signed_in(&t, "Alice").await;
+    let dataset = t.dataset(&alice, json!({"title": "Comptages vélo"})).await;
+    let slug = dataset["slug"].as_str().unwrap().to_owned();
+    let path = format!("/datasets/{slug}/upload?from=edit");
+    let edit = b.get(&format!("/datasets/{slug}/edit")).await;
+    assert!(edit.html.contains("data-upload"), "{}", edit.html);
+    let body: Vec<u8> = (0..2500u32)
+        .flat_map(|i| format!("{i},{}\n", i * 3).into_bytes())
+        .collect();
+    let size = 4096;
+    let parts: Vec<&[u8]> = body.chunks(size).collect();
+    let uuid = "6f1b3c9e-2d4a-4b8e-9f3a-1c2d3e4f5a6b";
+    let chunk_fields = |index: usize, len: usize| {
+        vec![
+            ("uuid", uuid.to_owned()),
+            ("filename", "comptages.csv".to_owned()),
+            ("partindex", index.to_string()),
+            ("partbyteoffset", (index * size).to_string()),
+            ("totalparts", parts.len().to_string()),
+            ("chunksize", len.to_string()),
+        ]
+    };
+    // A chunk that is not the size it announces is refused, in udata's shape; sent again, fine.
+    let mut wrong = chunk_fields(0, 10);
+    wrong[5].1 = "10".into();
+    let refused = b
+        .post_parts(&path, &wrong, Some(("comptages.csv", parts[0].to_vec())))
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.html);
+    assert!(
+        refused.html.contains("\"success\":false"),
+        "{}",
+        refused.html
+    );
+    for (index, part) in parts.iter().enumerate() {
+        let answer = b
+            .post_parts(
+                &path,
+                &chunk_fields(index, part.len()),
+                Some(("comptages.csv", part.to_vec())),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.html);
+        assert!(answer.html.contains("\"success\":true"), "{}", answer.html);
+    }
+    // Nothing shows before the final call.
+    let api = t.get(&format!("/api/1/datasets/{slug}/"), None).await;
+    assert_eq!(api.body["resources"].as_array().unwrap().len(), 0);
+    let finish = b
+        .post_parts(
+            &path,
+            &[
+                ("title", "Comptages 2024".to_owned()),
+                ("type", "main".to_owned()),
+                ("uuid", uuid.to_owned()),
+                ("filename", "comptages.csv".to_owned()),
+                ("totalparts", parts.len().to_string()),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(finish.status, StatusCode::SEE_OTHER, "{}", finish.html);
+    assert_eq!(finish.location(), format!("/datasets/{slug}/edit"));
+    let api = t.get(&format!("/api/1/datasets/{slug}/"), None).await;
+    let resources = api.body["resources"].as_array().unwrap();
+    assert_eq!(resources.len(), 1, "{}", api.text);
+    assert_eq!(resources[0]["title"], "Comptages 2024");
+    assert_eq!(resources[0]["filesize"], json!(body.len()));
+    let url = resources[0]["url"].as_str().unwrap();
+    let download = reqwest::get(url).await.unwrap();
+    assert_eq!(download.bytes().await.unwrap().as_ref(), body.as_slice());
+
+    // Someone else's dataset: the chunk is refused before anything is stored.
+    let (_bob, mut other) = signed_in(&t, "Bob").await;
+    other.get("/me/").await;
+    let page = other
+        .post_parts(
+            &path,
+            &chunk_fields(0, parts[0].len()),
+            Some(("comptages.csv", parts[0].to_vec())),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.html);
 }
