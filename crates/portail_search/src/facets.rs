@@ -189,6 +189,31 @@ impl SegmentCollector for FacetSegmentCollector {
         }
     }
 
+    /// A block of matches, facet by facet (each facet's arrays stay in cache for the block).
+    fn collect_block(&mut self, docs: &[DocId]) {
+        for (i, counts) in &mut self.counts {
+            let Some(field) = self.values.0.get(*i) else {
+                continue;
+            };
+            for &doc in docs {
+                let doc = doc as usize;
+                let (Some(&start), Some(&end)) = (field.starts.get(doc), field.starts.get(doc + 1))
+                else {
+                    continue;
+                };
+                for &ord in field
+                    .ords
+                    .get(start as usize..end as usize)
+                    .unwrap_or_default()
+                {
+                    if let Some(n) = counts.get_mut(ord as usize) {
+                        *n += 1;
+                    }
+                }
+            }
+        }
+    }
+
     fn harvest(self) -> FacetCounts {
         let mut out = FacetCounts::new();
         for (i, counts) in self.counts {

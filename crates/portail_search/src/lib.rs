@@ -10,6 +10,7 @@
 pub mod document;
 pub mod facets;
 pub mod query;
+pub mod ranking;
 pub mod schema;
 
 use std::path::Path;
@@ -307,6 +308,23 @@ impl SearchIndex {
 
     /// Runs a dataset search: a page of ids, the total, and the facets asked for.
     pub fn search(&self, query: &SearchQuery, facets: &[&'static str]) -> SearchResult<Hits> {
+        let (hits, _) = self.run(query, facets, true)?;
+        Ok(hits)
+    }
+
+    /// The page of a search with each hit's score, pruned as [`SearchIndex::search`] does or
+    /// not (every match scored in one pass): tests check that both agree.
+    #[doc(hidden)]
+    pub fn scored(&self, query: &SearchQuery, prune: bool) -> SearchResult<(Hits, Vec<f32>)> {
+        self.run(query, &[], prune)
+    }
+
+    fn run(
+        &self,
+        query: &SearchQuery,
+        facets: &[&'static str],
+        prune: bool,
+    ) -> SearchResult<(Hits, Vec<f32>)> {
         let searcher = self.reader.searcher();
         let tantivy_query = query.to_query(&self.index, &self.fields);
         let limit = query.page_size.max(1);
@@ -328,12 +346,39 @@ impl SearchIndex {
             Order::Asc
         };
         let q: &dyn Query = tantivy_query.as_ref();
+        let mut scores = Vec::new();
+        let ranking = if prune {
+            query.ranking_query(&self.index, &self.fields)
+        } else {
+            None
+        };
         let (addresses, total, counts): (Vec<DocAddress>, usize, FacetCounts) = match sort.key {
-            SortKey::Relevance => {
-                let (total, top, counts) =
-                    searcher.search(q, &(Count, top.order_by_score(), facet_collector))?;
-                (top.into_iter().map(|(_, a)| a).collect(), total, counts)
-            }
+            SortKey::Relevance => match ranking {
+                // Two passes (see `ranking`): everything but the order without scoring, then
+                // the page with pruning.
+                Some(words) => {
+                    let (total, counts, matches) =
+                        searcher.search(q, &(Count, facet_collector, ranking::Matches))?;
+                    let best = searcher.search(
+                        words.as_ref(),
+                        &ranking::FilteredTop {
+                            limit: offset + limit,
+                            matches: std::sync::Arc::new(matches),
+                        },
+                    )?;
+                    let page = best.into_iter().skip(offset);
+                    let (page_scores, page): (Vec<f32>, Vec<DocAddress>) = page.unzip();
+                    scores = page_scores;
+                    (page, total, counts)
+                }
+                None => {
+                    let (total, top, counts) =
+                        searcher.search(q, &(Count, top.order_by_score(), facet_collector))?;
+                    let (page_scores, page): (Vec<f32>, Vec<DocAddress>) = top.into_iter().unzip();
+                    scores = page_scores;
+                    (page, total, counts)
+                }
+            },
             SortKey::Title => {
                 let (total, top, counts) = searcher.search(
                     q,
@@ -365,11 +410,14 @@ impl SearchIndex {
                 (top.into_iter().map(|(_, a)| a).collect(), total, counts)
             }
         };
-        Ok(Hits {
-            ids: self.ids(&searcher, &addresses)?,
-            total,
-            facets: counts,
-        })
+        Ok((
+            Hits {
+                ids: self.ids(&searcher, &addresses)?,
+                total,
+                facets: counts,
+            },
+            scores,
+        ))
     }
 
     fn ids(&self, searcher: &Searcher, addresses: &[DocAddress]) -> SearchResult<Vec<String>> {

@@ -3,13 +3,13 @@
 use std::ops::Bound;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhrasePrefixQuery, Query, QueryParser,
-    RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhrasePrefixQuery,
+    Query, QueryParser, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Index, Term};
 
-use crate::document::{KIND_DATASET, KIND_ORGANIZATION};
+use crate::document::KIND_ORGANIZATION;
 use crate::schema::Fields;
 
 /// Who is searching: decides which hidden datasets may appear.
@@ -130,14 +130,7 @@ fn term(field: Field, value: &str) -> Box<dyn Query> {
 /// Every word must match somewhere (as udata does); quotes make a phrase. Syntax the parser
 /// does not understand is searched as words, never an error.
 pub fn text_query(index: &Index, f: &Fields, q: &str) -> Box<dyn Query> {
-    let boosts = [
-        (f.title_fr, 4.0),
-        (f.title_en, 4.0),
-        (f.keywords_fr, 2.0),
-        (f.keywords_en, 2.0),
-        (f.body_fr, 1.0),
-        (f.body_en, 1.0),
-    ];
+    let boosts = text_fields(f);
     let mut parser = QueryParser::for_index(index, boosts.iter().map(|(f, _)| *f).collect());
     parser.set_conjunction_by_default();
     for (field, boost) in boosts {
@@ -145,6 +138,61 @@ pub fn text_query(index: &Index, f: &Fields, q: &str) -> Box<dyn Query> {
     }
     let (query, _errors) = parser.parse_query_lenient(q);
     query
+}
+
+/// The text fields searched, with their boosts: a title match counts most.
+fn text_fields(f: &Fields) -> [(Field, f32); 6] {
+    [
+        (f.title_fr, 4.0),
+        (f.title_en, 4.0),
+        (f.keywords_fr, 2.0),
+        (f.keywords_en, 2.0),
+        (f.body_fr, 1.0),
+        (f.body_en, 1.0),
+    ]
+}
+
+/// The words of a sanitized query without phrases as one union of boosted term queries (every
+/// word, every field, its language's stem), the shape tantivy prunes with Block-WAND; `None`
+/// for a phrase or when no word is left (all stop words). For a document that has every word
+/// it scores what [`text_query`] scores (both sum the matching terms).
+pub fn ranking_union(index: &Index, f: &Fields, q: &str) -> Option<Box<dyn Query>> {
+    if q.contains('"') {
+        return None;
+    }
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    // A word typed twice (or two words with one stem) counts once, as in the parser's query.
+    let mut seen: std::collections::HashSet<Term> = std::collections::HashSet::new();
+    for word in q.split_whitespace() {
+        // The query parser reads these as operators, not words.
+        if matches!(word, "AND" | "OR" | "NOT") {
+            continue;
+        }
+        for (field, boost) in text_fields(f) {
+            let mut analyzer = index.tokenizer_for_field(field).ok()?;
+            let mut stream = analyzer.token_stream(word);
+            while stream.advance() {
+                let term = Term::from_field_text(field, &stream.token().text);
+                if !seen.insert(term.clone()) {
+                    continue;
+                }
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                        boost,
+                    )),
+                ));
+            }
+        }
+    }
+    (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+}
+
+/// A clause that selects without adding to the score: filters and visibility never change
+/// the order of the hits.
+fn filter(query: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(query, 0.0))
 }
 
 /// Keeps words and quoted phrases (what [`text_query`] expects); drops the parser's operators and field syntax, which a
@@ -230,9 +278,16 @@ fn i64_range(field: Field, from: Bound<i64>, to: Bound<i64>) -> Box<dyn Query> {
 impl SearchQuery {
     /// The tantivy query: text, filters and visibility.
     pub fn to_query(&self, index: &Index, f: &Fields) -> Box<dyn Query> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, term(f.kind, KIND_DATASET))];
+        // "Not an organization" rather than "a dataset": excluding the few organizations is
+        // cheap, intersecting with the million datasets is not (`AllQuery` is dropped by
+        // tantivy when another clause is required).
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+            (Occur::Must, Box::new(AllQuery)),
+            (Occur::MustNot, term(f.kind, KIND_ORGANIZATION)),
+        ];
+        let mut text_at = None;
         if let Some(q) = self.text() {
+            text_at = Some(clauses.len());
             clauses.push((Occur::Must, text_query(index, f, &q)));
         }
         for tag in &self.tags {
@@ -279,7 +334,23 @@ impl SearchQuery {
             ));
         }
         clauses.extend(visibility(f, &self.audience, self.hidden));
+        // Only the words score: the other clauses select.
+        let clauses = clauses
+            .into_iter()
+            .enumerate()
+            .map(|(i, (occur, q))| match occur {
+                // 0 is the `AllQuery`, left bare for tantivy to recognise and drop.
+                Occur::Must if i > 0 && Some(i) != text_at => (occur, filter(q)),
+                _ => (occur, q),
+            })
+            .collect();
         Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// The words alone as a term union for the pruned ranking pass (see [`crate::ranking`]),
+    /// when the query has words and no phrase.
+    pub fn ranking_query(&self, index: &Index, f: &Fields) -> Option<Box<dyn Query>> {
+        ranking_union(index, f, &self.text()?)
     }
 
     /// The words of `q` to search, if any (operators and punctuation are dropped).

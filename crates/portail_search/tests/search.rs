@@ -598,8 +598,98 @@ mod properties {
         INDEX.get_or_init(loaded)
     }
 
+    const WORDS: &[&str] = &[
+        "qualité",
+        "air",
+        "élections",
+        "résultats",
+        "budget",
+        "communes",
+        "transport",
+        "vélo",
+        "pistes",
+        "cyclables",
+        "eau",
+        "potable",
+        "population",
+        "water",
+        "quality",
+        "schools",
+        "écoles",
+        "bruit",
+        "noise",
+        "parking",
+    ];
+
+    /// A catalog in which words repeat across titles, tags and descriptions, with some
+    /// datasets written on more than once (several segments, deleted documents) and hidden ones.
+    fn ranked_catalog() -> &'static SearchIndex {
+        static INDEX: OnceLock<SearchIndex> = OnceLock::new();
+        INDEX.get_or_init(|| {
+            let index = SearchIndex::in_ram().unwrap();
+            let pick = |i: usize, k: usize| WORDS[(i * 7 + k * 13 + i / 3) % WORDS.len()];
+            let build = |round: usize| -> Vec<Dataset> {
+                (0..300)
+                    .filter(|i| round == 0 || i % 5 == 0)
+                    .map(|i| {
+                        let title = (0..1 + i % 4)
+                            .map(|k| pick(i, k + round))
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        let body = (0..(i % 9) * 3)
+                            .map(|k| pick(i + k, k))
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        let mut d = dataset(&format!("d{i}"), &title, &body);
+                        d.tags = vec![pick(i, 5).replace('é', "e"), format!("t{}", i % 3)];
+                        d.private = i % 11 == 0;
+                        d
+                    })
+                    .collect()
+            };
+            index_all(&index, &build(0));
+            index_all(&index, &build(1));
+            index
+        })
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// The pruned two-pass ranking finds what scoring every match finds: the same total,
+        /// the same scores page after page, and each hit with the score it has in the full list.
+        #[test]
+        fn pruned_ranking_agrees_with_scoring_every_match(
+            words in proptest::collection::vec(0..WORDS.len(), 1..4),
+            tag in proptest::option::of(0..3usize),
+            page in 1..4usize,
+            page_size in 1..12usize,
+        ) {
+            let index = ranked_catalog();
+            let text = words.iter().map(|&w| WORDS[w]).collect::<Vec<_>>().join(" ");
+            let query = SearchQuery {
+                q: Some(text.clone()),
+                tags: tag.map(|t| vec![format!("t{t}")]).unwrap_or_default(),
+                page,
+                page_size,
+                ..Default::default()
+            };
+            let (pruned, pruned_scores) = index.scored(&query, true).unwrap();
+            let (full, full_scores) = index.scored(&query, false).unwrap();
+            prop_assert_eq!(pruned.total, full.total, "{}", text);
+            prop_assert_eq!(pruned_scores.len(), full_scores.len(), "{}", text);
+            let close = |a: f32, b: f32| (a - b).abs() <= 1e-4 * a.abs().max(1.0);
+            for (a, b) in pruned_scores.iter().zip(&full_scores) {
+                prop_assert!(close(*a, *b), "{}: {:?} vs {:?}", text, pruned_scores, full_scores);
+            }
+            let everything = SearchQuery { page: 1, page_size: 1000, ..query.clone() };
+            let (all, all_scores) = index.scored(&everything, false).unwrap();
+            for (id, score) in pruned.ids.iter().zip(&pruned_scores) {
+                let at = all.ids.iter().position(|x| x == id);
+                prop_assert!(at.is_some(), "{}: {} is not a match", text, id);
+                prop_assert!(close(all_scores[at.unwrap_or_default()], *score), "{}: {}", text, id);
+            }
+        }
 
         /// Whatever a visitor types, the search answers (possibly nothing), never an error.
         #[test]
