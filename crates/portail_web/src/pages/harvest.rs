@@ -611,8 +611,8 @@ pub async fn get_harvest_job_page(ctx: PageCtx, Path(id): Path<String>) -> PageR
         .iter()
         .map(|i| {
             let dataset = i.dataset_id.as_ref().map(|id| match datasets.get(id) {
-                Some((title, slug)) => json!({"title": title, "url": format!("/datasets/{slug}/")}),
-                None => json!({"title": id, "url": Json::Null}),
+                Some((title, slug)) => json!({"title": title, "slug": slug}),
+                None => json!({"title": id, "slug": Json::Null}),
             });
             json!({
                 "remote_id": i.remote_id,
