@@ -355,8 +355,7 @@ pub async fn delete_harvest_source(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Run a validated source now, in the background: answers 202 with the pending job, or 409
-/// while a job of the source is pending or running.
+/// Run a validated source now, in the background: 202 with the pending job, 409 while one runs.
 #[utoipa::path(
     post, path = "/api/1/harvest/source/{source}/run/", tag = "harvest", operation_id = "run_harvest_source",
     params(("source" = String, Path)),
