@@ -1159,3 +1159,40 @@ async fn a_job_left_running_by_a_stopped_process_is_failed_with_a_readable_error
     let job = wait_for_job(&t, r.body["id"].as_str().expect("job id")).await;
     assert_eq!(job["status"], "done", "{job}");
 }
+
+#[tokio::test]
+async fn a_schedule_asked_at_creation_is_checked_and_applied_on_acceptance() {
+    let t = portal().await;
+    let owner = t.user("Owner").await;
+    let sysadmin = t.sysadmin("Root").await;
+    let catalog = Catalog::start(&["a"]).await;
+    let mut body = ckan_body(&catalog, "Hebdomadaire", None);
+    body["schedule"] = json!("every monday");
+    let r = create_source(&t, &owner, body.clone()).await;
+    assert_eq!(crate::support::error_fields(&r), ["schedule"]);
+    assert!(r.text.contains("cron expression"), "{}", r.text);
+    body["schedule"] = json!("0 3 * * 1");
+    let r = create_source(&t, &owner, body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(r.body["schedule"], "0 3 * * 1");
+    assert_eq!(r.body["next_run_at"], json!(null), "pending: never due");
+    let id = r.body["id"].as_str().expect("id").to_owned();
+    // Only a sysadmin changes it afterwards: a PUT ignores it.
+    let r = t
+        .put(
+            &format!("/api/1/harvest/source/{id}/"),
+            Some(&owner),
+            &json!({"schedule": "* * * * *"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["schedule"], "0 3 * * 1");
+    accept_and_run(&t, &sysadmin, &id).await;
+    let r = t.get(&format!("/api/1/harvest/source/{id}/"), None).await;
+    assert_eq!(
+        r.body["schedule"], "0 3 * * 1",
+        "kept, not the daily default"
+    );
+    // 2026-03-01 is a Sunday.
+    assert_eq!(r.body["next_run_at"], "2026-03-02T03:00:00Z");
+}
