@@ -281,6 +281,19 @@ async fn a_source_page_validates_runs_schedules_and_deletes_by_role() {
     assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.html);
     assert!(page.html.contains("id=\"ve-comment\""));
     let page = root
+        .post(
+            &format!("/harvest/{id}/validate"),
+            &[
+                ("state", "refused"),
+                ("comment", "Adresse du catalogue à vérifier"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    let page = admin.get(&format!("/harvest/{id}/")).await;
+    assert!(page.html.contains("Refusée"));
+    assert!(page.html.contains("Adresse du catalogue à vérifier"));
+    let page = root
         .post(&format!("/harvest/{id}/validate"), &[("state", "accepted")])
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
