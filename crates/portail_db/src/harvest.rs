@@ -163,6 +163,8 @@ pub struct SourceQuery {
     pub q: Option<String>,
     pub owner_id: Option<String>,
     pub organization_id: Option<String>,
+    /// Only the sources of this user or of one of these organizations.
+    pub owner_or_organizations: Option<(String, Vec<String>)>,
     /// Only deleted ones (else only live ones).
     pub deleted: bool,
     pub page: i64,
@@ -197,6 +199,17 @@ pub async fn list_sources(db: &Db, query: &SourceQuery) -> DbResult<(Vec<Harvest
         filter
             .push(" AND organization_id = ")
             .bind(Arg::Text(org.clone()));
+    }
+    if let Some((owner, orgs)) = &query.owner_or_organizations {
+        filter
+            .push(" AND (owner_id = ")
+            .bind(Arg::Text(owner.clone()));
+        for org in orgs {
+            filter
+                .push(" OR organization_id = ")
+                .bind(Arg::Text(org.clone()));
+        }
+        filter.push(")");
     }
     let count_sql = format!("SELECT COUNT(*){}", filter.text);
     let (total,): (i64,) = with_db!(db, |p| bind_args!(
@@ -320,10 +333,15 @@ fn job_args(j: &HarvestJob) -> Vec<Arg> {
     ]
 }
 
-/// Inserts a new job.
+/// The statuses of a job that has not ended; a source has at most one such job (the unique
+/// index `harvest_jobs_one_running`).
+const UNFINISHED: &str = "('pending', 'initializing', 'processing')";
+
+/// Inserts a new job, its heartbeat at its creation. A second unfinished job of the same
+/// source is refused with [`DbError::Unique`].
 pub async fn insert_job(db: &Db, j: &HarvestJob) -> DbResult<()> {
     let sql = format!(
-        "INSERT INTO harvest_jobs ({JOB_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+        "INSERT INTO harvest_jobs ({JOB_COLUMNS}, heartbeat_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $3)"
     );
     let args = job_args(j);
     with_db!(db, |p| bind_args!(
@@ -332,8 +350,67 @@ pub async fn insert_job(db: &Db, j: &HarvestJob) -> DbResult<()> {
     )
     .execute(p)
     .await
+    .map(|_| ()))
+    .map_err(DbError::from_sqlx)
+}
+
+/// Records that the process running a job is alive.
+pub async fn touch_job(db: &Db, id: &str, now: DateTime<Utc>) -> DbResult<()> {
+    with_db!(db, |p| sqlx::query(
+        "UPDATE harvest_jobs SET heartbeat_at = $2 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(now)
+    .execute(p)
+    .await
     .map(|_| ()))?;
     Ok(())
+}
+
+/// The pending or running job of a source, if any.
+pub async fn unfinished_job(db: &Db, source_id: &str) -> DbResult<Option<HarvestJob>> {
+    let sql = format!(
+        "SELECT {JOB_COLUMNS} FROM harvest_jobs WHERE source_id = $1 AND status IN {UNFINISHED} \
+         ORDER BY created_at DESC LIMIT 1"
+    );
+    let row: Option<JobRow> = with_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(source_id)
+        .fetch_optional(p)
+        .await)?;
+    Ok(row.map(HarvestJob::from))
+}
+
+/// Pending or running jobs whose heartbeat is older than `cutoff` (or missing).
+pub async fn stale_jobs(db: &Db, cutoff: DateTime<Utc>) -> DbResult<Vec<HarvestJob>> {
+    let sql = format!(
+        "SELECT {JOB_COLUMNS} FROM harvest_jobs WHERE status IN {UNFINISHED} \
+         AND (heartbeat_at IS NULL OR heartbeat_at < $1) ORDER BY created_at, id LIMIT 500"
+    );
+    let rows: Vec<JobRow> = with_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(cutoff)
+        .fetch_all(p)
+        .await)?;
+    Ok(rows.into_iter().map(HarvestJob::from).collect())
+}
+
+/// Writes `j` (failed by the caller) only if it is still unfinished with a heartbeat older
+/// than `cutoff`: a job whose process came back to life meanwhile is left alone, and of two
+/// processes failing the same job only one does. True when this call wrote it.
+pub async fn fail_stale_job(db: &Db, j: &HarvestJob, cutoff: DateTime<Utc>) -> DbResult<bool> {
+    let sql = format!(
+        "UPDATE harvest_jobs SET status = $2, ended_at = $3, errors = $4 WHERE id = $1 \
+         AND status IN {UNFINISHED} AND (heartbeat_at IS NULL OR heartbeat_at < $5)"
+    );
+    let affected = with_db!(db, |p| sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(&j.id)
+        .bind(j.status.as_str())
+        .bind(j.ended_at)
+        .bind(Json(&j.errors))
+        .bind(cutoff)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(affected == 1)
 }
 
 /// Writes a job's state, errors and counters.

@@ -172,6 +172,12 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_living.sql"),
         postgres: include_str!("../migrations/postgres/0006_living.sql"),
     },
+    EmbeddedMigration {
+        version: 7,
+        description: "harvest runs",
+        sqlite: include_str!("../migrations/sqlite/0007_harvest_runs.sql"),
+        postgres: include_str!("../migrations/postgres/0007_harvest_runs.sql"),
+    },
 ];
 
 fn migrator(postgres: bool) -> sqlx::migrate::Migrator {

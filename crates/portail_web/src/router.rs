@@ -177,7 +177,7 @@ fn living_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
 
 /// The web portal's pages (`pages/`): HTML for browsers, sessions and CSRF-checked forms.
 fn page_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    use crate::pages::{account, assets, catalog, manage, orgs, publish};
+    use crate::pages::{account, assets, catalog, harvest, manage, orgs, publish};
     let upload = |handler: MethodRouter<AppState>| handler.layer(DefaultBodyLimit::disable());
     vec![
         ("/static/{asset}", get(assets::get_static_asset)),
@@ -277,6 +277,35 @@ fn page_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         (
             "/organizations/{org}/members/{user}/remove",
             post(orgs::remove_member_page),
+        ),
+        // Harvesting
+        ("/harvest/", get(harvest::list_harvest_sources_page)),
+        (
+            "/harvest/new",
+            get(harvest::new_harvest_source_page).post(harvest::create_harvest_source_page),
+        ),
+        ("/harvest/jobs/{job}/", get(harvest::get_harvest_job_page)),
+        ("/harvest/{source}/", get(harvest::get_harvest_source_page)),
+        (
+            "/harvest/{source}/run",
+            post(harvest::run_harvest_source_page),
+        ),
+        (
+            "/harvest/{source}/preview",
+            get(harvest::preview_harvest_source_page),
+        ),
+        (
+            "/harvest/{source}/validate",
+            post(harvest::validate_harvest_source_page),
+        ),
+        (
+            "/harvest/{source}/schedule",
+            post(harvest::schedule_harvest_source_page),
+        ),
+        (
+            "/harvest/{source}/delete",
+            get(harvest::confirm_delete_harvest_source_page)
+                .post(harvest::delete_harvest_source_page),
         ),
     ]
 }

@@ -190,6 +190,10 @@ pub async fn run(global: &GlobalOpts, args: &HarvestSourceArg) -> anyhow::Result
     let source = harvest::get(&app, &args.source)
         .await
         .map_err(|e| app_error("cannot run the source", e))?;
+    // A job left running by a stopped process would otherwise refuse this run.
+    harvest::fail_stale_jobs(&app)
+        .await
+        .map_err(|e| app_error("cannot look for interrupted harvest jobs", e))?;
     let job = harvest::queue_job(&app, &source)
         .await
         .map_err(|e| app_error("cannot run the source", e))?;

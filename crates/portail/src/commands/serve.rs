@@ -177,14 +177,24 @@ async fn check_links(
 /// How often the harvest scheduler looks for due sources.
 const SCHEDULER_EVERY: Duration = Duration::from_secs(30);
 
-/// Every 30 s, claims the harvest sources that are due (the claim is a compare-and-set on
-/// `next_run_at`, so several nodes on one database never run the same occurrence twice) and
-/// runs each job in its own task.
+/// Every 30 s (the first time at start), fails the harvest jobs left pending or running by a
+/// stopped process (their heartbeat is older than 10 minutes), then claims the harvest
+/// sources that are due (the claim is a compare-and-set on `next_run_at`, so several nodes
+/// on one database never run the same occurrence twice; a source whose previous job has not
+/// ended skips the occurrence) and runs each job in its own task.
 async fn schedule_harvests(app: App) {
     let mut rounds = tokio::time::interval(SCHEDULER_EVERY);
     rounds.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         rounds.tick().await;
+        match portail_app::harvest::fail_stale_jobs(&app).await {
+            Ok(0) => {}
+            Ok(n) => warn!(
+                jobs = n,
+                "failed harvest jobs interrupted by a stopped process"
+            ),
+            Err(e) => warn!(error = %e, "cannot look for interrupted harvest jobs"),
+        }
         let claimed = match portail_app::harvest::claim_due(&app).await {
             Ok(claimed) => claimed,
             Err(e) => {

@@ -17,11 +17,14 @@ use std::time::Duration;
 
 pub use portail_harvest::{BackendInfo, OutboundConfig, OutboundPolicy, backends};
 
-pub use run::{Preview, PreviewItem, Progress, preview, preview_payload, purge_jobs, run_job};
+pub use run::{
+    Preview, PreviewItem, Progress, fail_stale_jobs, preview, preview_payload, purge_jobs, run_job,
+};
 pub use schedule::{claim_due, next_run, parse_cron};
 pub use sources::{
     JobView, SourceInput, can_admin_source, can_preview_source, create, delete, get, get_job, jobs,
-    list, queue_job, set_schedule, start_job, unschedule, update, validate,
+    last_job, list, queue_job, set_schedule, start_job, unschedule, update, validate,
+    visible_sources,
 };
 
 /// Outbox kind of harvest source changes.
@@ -35,6 +38,16 @@ pub const PREVIEW_MAX_ITEMS: u64 = 20;
 
 /// Days a job is kept (udata's `HARVEST_JOBS_RETENTION_DAYS`).
 pub const JOBS_RETENTION_DAYS: i64 = 365;
+
+/// How often a running job writes its heartbeat.
+pub const HEARTBEAT_EVERY: Duration = Duration::from_secs(60);
+
+/// A pending or running job whose heartbeat is older than this belongs to a process that
+/// stopped (ten missed heartbeats): [`fail_stale_jobs`] fails it.
+pub const STALE_AFTER: chrono::Duration = chrono::Duration::minutes(10);
+
+/// The error of a job failed by [`fail_stale_jobs`].
+pub const INTERRUPTED: &str = "interrupted: the process stopped during the run";
 
 /// How harvesting behaves on this portal.
 #[derive(Debug, Clone)]

@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 
 use super::records::{self, Outcome, RunContext};
 use super::sources::{SourceInput, can_preview_source};
-use super::{JOBS_RETENTION_DAYS, PREVIEW_MAX_ITEMS};
+use super::{HEARTBEAT_EVERY, INTERRUPTED, JOBS_RETENTION_DAYS, PREVIEW_MAX_ITEMS, STALE_AFTER};
 use crate::errors::PERMISSION_DENIED;
 use crate::{App, AppError, AppResult};
 
@@ -73,14 +73,61 @@ fn item(
     }
 }
 
+/// Writes a job's heartbeat every [`HEARTBEAT_EVERY`] until dropped, so that other processes
+/// know its process is alive (see [`fail_stale_jobs`]).
+struct Heartbeat(tokio::task::JoinHandle<()>);
+
+impl Heartbeat {
+    fn start(app: &App, job_id: &str) -> Heartbeat {
+        let app = app.clone();
+        let job_id = job_id.to_owned();
+        Heartbeat(tokio::spawn(async move {
+            let mut beats = tokio::time::interval(HEARTBEAT_EVERY);
+            beats.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                beats.tick().await;
+                if let Err(e) = repo::touch_job(&app.db, &job_id, app.clock.now()).await {
+                    tracing::warn!(job = %job_id, error = %e, "cannot write the harvest job's heartbeat");
+                }
+            }
+        }))
+    }
+}
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Fails the pending and running jobs whose heartbeat is older than [`STALE_AFTER`]: their
+/// process stopped (killed, crashed, restarted) during the run. Jobs of live processes, on
+/// this node or another sharing the database, keep a fresh heartbeat and are left alone.
+/// Returns how many jobs were failed.
+pub async fn fail_stale_jobs(app: &App) -> AppResult<u64> {
+    let now = app.clock.now();
+    let cutoff = now - STALE_AFTER;
+    let mut failed = 0;
+    for mut job in repo::stale_jobs(&app.db, cutoff).await? {
+        job.status = JobStatus::Failed;
+        job.ended_at = Some(now);
+        job.errors.push(error(now, INTERRUPTED));
+        if repo::fail_stale_job(&app.db, &job, cutoff).await? {
+            failed += 1;
+        }
+    }
+    Ok(failed)
+}
+
 /// Runs a pending job of `source` to its end and returns it as stored. `progress` is called
-/// after every page.
+/// after every page; a heartbeat is written every minute meanwhile.
 pub async fn run_job(
     app: &App,
     source: &HarvestSource,
     mut job: HarvestJob,
     progress: Option<&(dyn Fn(&Progress) + Send + Sync)>,
 ) -> AppResult<HarvestJob> {
+    let _heartbeat = Heartbeat::start(app, &job.id);
     let started = Instant::now();
     let now = app.clock.now();
     job.status = JobStatus::Initializing;

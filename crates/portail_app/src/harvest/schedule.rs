@@ -41,7 +41,8 @@ pub fn next_run(expression: &str, after: DateTime<Utc>) -> AppResult<Option<Date
 }
 
 /// Claims the sources due at the clock's now (active, accepted, live), each with a pending
-/// job; the caller runs the jobs. A source another node claimed first is left out.
+/// job; the caller runs the jobs. A source another node claimed first is left out, and so is
+/// one whose previous job is still pending or running (that occurrence is skipped).
 pub async fn claim_due(app: &App) -> AppResult<Vec<(HarvestSource, HarvestJob)>> {
     let now = app.clock.now();
     let mut claimed = Vec::new();
@@ -55,8 +56,14 @@ pub async fn claim_due(app: &App) -> AppResult<Vec<(HarvestSource, HarvestJob)>>
             None => None,
         };
         if repo::claim_source(&app.db, &source.id, seen, next).await? {
-            let job = queue_job(app, &source).await?;
-            claimed.push((source, job));
+            // This occurrence is skipped, not postponed, when the previous run has not ended.
+            match queue_job(app, &source).await {
+                Ok(job) => claimed.push((source, job)),
+                Err(AppError::Conflict(message)) => {
+                    tracing::info!(source = %source.slug, "scheduled harvest skipped: {message}");
+                }
+                Err(e) => return Err(e),
+            }
         }
     }
     Ok(claimed)

@@ -36,6 +36,9 @@ pub struct SourceInput {
     pub autoarchive: Option<bool>,
     pub organization: Option<String>,
     pub owner: Option<String>,
+    /// A cron expression asked for at creation, applied once a sysadmin accepts the source
+    /// (else the default daily schedule). Ignored on updates: sysadmins set schedules.
+    pub schedule: Option<String>,
 }
 
 impl SourceInput {
@@ -80,8 +83,14 @@ impl SourceInput {
             backend: text("backend", create, NAME_MAX),
             organization: text("organization", false, NAME_MAX),
             owner: text("owner", false, NAME_MAX),
+            schedule: text("schedule", false, NAME_MAX).filter(|c| !c.is_empty()),
             ..SourceInput::default()
         };
+        if let Some(cron) = &input.schedule
+            && let Err(e) = schedule::parse_cron(cron)
+        {
+            errors.add("schedule", e.to_string());
+        }
         if let Some(url) = &input.url
             && !is_valid_url(url)
         {
@@ -232,7 +241,7 @@ pub async fn create(app: &App, actor: &Actor, input: SourceInput) -> AppResult<H
         url,
         backend: portail_harvest::Backend::parse(&backend).map_or(backend, |b| b.id().to_owned()),
         config,
-        schedule: None,
+        schedule: input.schedule,
         next_run_at: None,
         active: input.active.unwrap_or(true),
         autoarchive: input.autoarchive.unwrap_or(true),
@@ -273,6 +282,61 @@ async fn write(app: &App, source: &HarvestSource) -> AppResult<()> {
     changes::record(&mut tx, CHANGE_KIND, &source.id, app.clock.now()).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A page of the live sources `actor` works on, newest first: all of them for a sysadmin,
+/// else their own and those of the organizations where they are admin or editor (the ones
+/// they may preview). With `organization` (id or slug), only that organization's, which
+/// needs the same role in it.
+pub async fn visible_sources(
+    app: &App,
+    actor: &Actor,
+    organization: Option<&str>,
+    page: i64,
+    page_size: i64,
+) -> AppResult<(
+    Vec<HarvestSource>,
+    i64,
+    Option<portail_core::model::Organization>,
+)> {
+    let mut query = SourceQuery {
+        page,
+        page_size,
+        ..SourceQuery::default()
+    };
+    if let Some(org) = organization {
+        let found = organizations::find(&app.db, org)
+            .await?
+            .filter(|o| o.deleted_at.is_none())
+            .ok_or_else(|| AppError::NotFound("Organization not found".into()))?;
+        if !actor.sysadmin
+            && !matches!(
+                actor.role_in(&found.id),
+                Some(OrgRole::Admin | OrgRole::Editor)
+            )
+        {
+            return Err(AppError::Forbidden(PERMISSION_DENIED.into()));
+        }
+        query.organization_id = Some(found.id.clone());
+        let (sources, total) = repo::list_sources(&app.db, &query).await?;
+        return Ok((sources, total, Some(found)));
+    }
+    if !actor.sysadmin {
+        let orgs = actor
+            .organization_ids()
+            .into_iter()
+            .filter(|org| matches!(actor.role_in(org), Some(OrgRole::Admin | OrgRole::Editor)))
+            .collect();
+        query.owner_or_organizations = Some((actor.user_id.clone(), orgs));
+    }
+    let (sources, total) = repo::list_sources(&app.db, &query).await?;
+    Ok((sources, total, None))
+}
+
+/// The newest job of a source, if it ever ran.
+pub async fn last_job(app: &App, source_id: &str) -> AppResult<Option<HarvestJob>> {
+    let (jobs, _) = repo::jobs_of_source(&app.db, source_id, 1, 1).await?;
+    Ok(jobs.into_iter().next())
 }
 
 /// A page of live (or, with `deleted`, deleted) sources.
@@ -419,7 +483,21 @@ pub async fn unschedule(app: &App, actor: &Actor, id_or_slug: &str) -> AppResult
     Ok(source)
 }
 
-/// Records a pending job of a source, for [`super::run_job`].
+/// The answer to a run asked while another one of the same source has not ended.
+fn already_running(job: Option<&HarvestJob>) -> AppError {
+    AppError::Conflict(match job {
+        Some(job) => format!(
+            "A harvest job is already {} for this source (job {}): wait for it to end before running it again.",
+            job.status.as_str(),
+            job.id
+        ),
+        None => "A harvest job is already pending or running for this source: wait for it to end before running it again.".to_owned(),
+    })
+}
+
+/// Records a pending job of a source, for [`super::run_job`]. A source has at most one
+/// pending or running job: another one is a [`AppError::Conflict`] (the database's unique
+/// index decides, so two processes asking at once cannot both win).
 pub async fn queue_job(app: &App, source: &HarvestSource) -> AppResult<HarvestJob> {
     let job = HarvestJob {
         id: uuid::Uuid::new_v4().to_string(),
@@ -431,12 +509,19 @@ pub async fn queue_job(app: &App, source: &HarvestSource) -> AppResult<HarvestJo
         errors: Vec::new(),
         counts: JobCounts::default(),
     };
-    repo::insert_job(&app.db, &job).await?;
-    Ok(job)
+    match repo::insert_job(&app.db, &job).await {
+        Ok(()) => Ok(job),
+        Err(portail_db::DbError::Unique(_)) => {
+            let running = repo::unfinished_job(&app.db, &source.id).await?;
+            Err(already_running(running.as_ref()))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
-/// Checks that `actor` may run the source now and records a pending job for it; the caller
-/// runs it ([`super::run_job`]), in the background or not.
+/// Checks that `actor` may run the source now (accepted, no job pending or running: else a
+/// [`AppError::Conflict`]) and records a pending job for it; the caller runs it
+/// ([`super::run_job`]), in the background or not.
 pub async fn start_job(
     app: &App,
     actor: &Actor,
@@ -448,6 +533,9 @@ pub async fn start_job(
             "This source has not been validated yet: a sysadmin must accept it before it runs."
                 .into(),
         ));
+    }
+    if let Some(running) = repo::unfinished_job(&app.db, &source.id).await? {
+        return Err(already_running(Some(&running)));
     }
     let job = queue_job(app, &source).await?;
     Ok((source, job))

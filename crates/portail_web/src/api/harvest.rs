@@ -224,13 +224,25 @@ impl ApiPreview {
 }
 
 /// Runs a job in the background; its outcome is stored with the job.
-fn spawn_job(state: &AppState, source: HarvestSource, job: HarvestJob) {
+pub(crate) fn spawn_job(state: &AppState, source: HarvestSource, job: HarvestJob) {
     let app = state.app.clone();
     tokio::spawn(async move {
         if let Err(e) = usecase::run_job(&app, &source, job, None).await {
             tracing::error!(source = %source.id, error = %e, "harvest job could not be recorded");
         }
     });
+}
+
+/// The first run of a source just accepted, unless one is already pending or running.
+pub(crate) async fn start_first_run(state: &AppState, source: &HarvestSource) -> ApiResult<()> {
+    match usecase::queue_job(&state.app, source).await {
+        Ok(job) => {
+            spawn_job(state, source.clone(), job);
+            Ok(())
+        }
+        Err(portail_app::AppError::Conflict(_)) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// List harvest sources.
@@ -256,6 +268,7 @@ pub async fn list_harvest_sources(
         deleted: params.bool("deleted")?.unwrap_or(false),
         page: page.page,
         page_size: page.page_size,
+        ..SourceQuery::default()
     };
     let (sources, total) = usecase::list(&state.app, &query).await?;
     let data = sources
@@ -342,11 +355,11 @@ pub async fn delete_harvest_source(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Run a validated source now, in the background: answers 202 with the pending job.
+/// Run a validated source now, in the background: 202 with the pending job, 409 while one runs.
 #[utoipa::path(
     post, path = "/api/1/harvest/source/{source}/run/", tag = "harvest", operation_id = "run_harvest_source",
     params(("source" = String, Path)),
-    responses((status = 202, body = ApiHarvestJob), (status = 400, description = "Not validated"), (status = 401), (status = 403), (status = 404)),
+    responses((status = 202, body = ApiHarvestJob), (status = 400, description = "Not validated"), (status = 401), (status = 403), (status = 404), (status = 409, description = "A job of this source is already pending or running")),
     security(("apikey" = []))
 )]
 pub async fn run_harvest_source(
@@ -467,8 +480,7 @@ pub async fn validate_harvest_source(
         .map(str::to_owned);
     let source = usecase::validate(&state.app, &auth.actor, &source, wanted, comment).await?;
     if source.validation.state == portail_core::harvest::ValidationState::Accepted {
-        let job = usecase::queue_job(&state.app, &source).await?;
-        spawn_job(&state, source.clone(), job);
+        start_first_run(&state, &source).await?;
     }
     Ok(Json(ApiHarvestSource::new(&source, &base)))
 }

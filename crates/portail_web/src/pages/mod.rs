@@ -1,5 +1,5 @@
 //! Server-rendered pages of the web portal (French by default, English on request): browsing
-//! the catalog, accounts, publishing in steps, editing. Handlers only map forms to
+//! the catalog, accounts, publishing in steps, editing, harvesting. Handlers only map forms to
 //! `portail_app` use cases and results to templates; every POST checks the CSRF token.
 
 pub mod account;
@@ -7,6 +7,7 @@ pub mod assets;
 pub mod catalog;
 pub mod context;
 pub mod errors;
+pub mod harvest;
 pub mod i18n;
 pub mod manage;
 pub mod markdown;

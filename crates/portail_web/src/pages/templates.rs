@@ -59,6 +59,30 @@ const EMBEDDED: &[(&str, &str)] = &[
     ),
     ("edit.html", include_str!("../../templates/edit.html")),
     (
+        "harvest_sources.html",
+        include_str!("../../templates/harvest_sources.html"),
+    ),
+    (
+        "harvest_new.html",
+        include_str!("../../templates/harvest_new.html"),
+    ),
+    (
+        "harvest_source.html",
+        include_str!("../../templates/harvest_source.html"),
+    ),
+    (
+        "harvest_preview.html",
+        include_str!("../../templates/harvest_preview.html"),
+    ),
+    (
+        "harvest_job.html",
+        include_str!("../../templates/harvest_job.html"),
+    ),
+    (
+        "harvest_delete.html",
+        include_str!("../../templates/harvest_delete.html"),
+    ),
+    (
         "confirm_delete.html",
         include_str!("../../templates/confirm_delete.html"),
     ),

@@ -19,7 +19,7 @@ use crate::support::{TestApp, TestUser};
 
 /// How the loopback catalog answers.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Mode {
+pub(crate) enum Mode {
     Ok,
     ServerError,
     Malformed,
@@ -35,13 +35,13 @@ struct Remote {
 }
 
 #[derive(Clone)]
-struct Catalog {
-    base: String,
+pub(crate) struct Catalog {
+    pub(crate) base: String,
     remote: Arc<Mutex<Remote>>,
 }
 
 impl Catalog {
-    async fn start(ids: &[&str]) -> Catalog {
+    pub(crate) async fn start(ids: &[&str]) -> Catalog {
         let remote = Arc::new(Mutex::new(Remote {
             datasets: ids
                 .iter()
@@ -83,7 +83,7 @@ impl Catalog {
         }
     }
 
-    fn mode(&self, mode: Mode) {
+    pub(crate) fn mode(&self, mode: Mode) {
         self.lock().mode = mode;
     }
 
@@ -186,15 +186,20 @@ async fn dcat_page(
     ([(header::CONTENT_TYPE, "text/turtle")], doc).into_response()
 }
 
-fn t0() -> DateTime<Utc> {
+pub(crate) fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 1, 10, 0, 0)
         .single()
         .expect("a valid date")
 }
 
-/// A portal whose clock is fixed at [`t0`] and whose outbound client may reach 127.0.0.1.
-async fn portal() -> TestApp {
-    TestApp::with_app(portail_web::Settings::default(), |mut app| {
+/// A portal whose clock is fixed at [`t0`], whose outbound client may reach 127.0.0.1, and
+/// whose templates are strict (for the page tests).
+pub(crate) async fn portal() -> TestApp {
+    let settings = portail_web::Settings {
+        strict_templates: true,
+        ..portail_web::Settings::default()
+    };
+    TestApp::with_app(settings, |mut app| {
         app.clock = Clock::fixed(t0());
         app.harvest.outbound.policy = OutboundPolicy::parse("127.0.0.1").expect("allow-list");
         app.harvest.outbound.timeout = Duration::from_millis(800);
@@ -203,11 +208,15 @@ async fn portal() -> TestApp {
     .await
 }
 
-async fn create_source(t: &TestApp, user: &TestUser, body: Value) -> crate::support::Resp {
+pub(crate) async fn create_source(
+    t: &TestApp,
+    user: &TestUser,
+    body: Value,
+) -> crate::support::Resp {
     t.post("/api/1/harvest/sources/", Some(user), &body).await
 }
 
-fn ckan_body(catalog: &Catalog, name: &str, org: Option<&str>) -> Value {
+pub(crate) fn ckan_body(catalog: &Catalog, name: &str, org: Option<&str>) -> Value {
     let mut body = json!({"name": name, "url": catalog.base, "backend": "ckan"});
     if let Some(org) = org {
         body["organization"] = json!(org);
@@ -216,7 +225,11 @@ fn ckan_body(catalog: &Catalog, name: &str, org: Option<&str>) -> Value {
 }
 
 /// Validates a source as a sysadmin through the use case and runs the job it starts inline.
-async fn accept_and_run(t: &TestApp, sysadmin: &TestUser, source_id: &str) -> HarvestJob {
+pub(crate) async fn accept_and_run(
+    t: &TestApp,
+    sysadmin: &TestUser,
+    source_id: &str,
+) -> HarvestJob {
     let actor = t.actor_of(sysadmin).await;
     let source = harvest::validate(&t.app, &actor, source_id, "accepted", None)
         .await
@@ -354,7 +367,7 @@ async fn a_ckan_source_is_created_validated_run_and_rerun_in_place() {
     assert_eq!(r.body["total"], 2, "{}", r.text);
 }
 
-async fn wait_for_job(t: &TestApp, job_id: &str) -> Value {
+pub(crate) async fn wait_for_job(t: &TestApp, job_id: &str) -> Value {
     let started = std::time::Instant::now();
     loop {
         let r = t.get(&format!("/api/1/harvest/job/{job_id}/"), None).await;
@@ -1015,4 +1028,171 @@ async fn a_second_portail_harvests_this_one_by_dcat_and_by_ckan_with_the_same_me
         assert_eq!(job.counts.created, 0, "{backend}: {job:?}");
         assert_eq!(harvested_count(&mirror, &source_id).await, 3, "{backend}");
     }
+}
+
+#[tokio::test]
+async fn a_run_is_refused_while_another_of_the_source_is_pending_or_running() {
+    let t = portal().await;
+    let owner = t.user("Owner").await;
+    let sysadmin = t.sysadmin("Root").await;
+    let catalog = Catalog::start(&["a", "b"]).await;
+    let r = create_source(&t, &owner, ckan_body(&catalog, "Une à la fois", None)).await;
+    let id = r.body["id"].as_str().expect("id").to_owned();
+    let actor = t.actor_of(&sysadmin).await;
+    let source = harvest::validate(&t.app, &actor, &id, "accepted", None)
+        .await
+        .expect("validate");
+    // A job is pending (queued by another request, another node, the scheduler…).
+    let pending = harvest::queue_job(&t.app, &source).await.expect("queue");
+    let r = t
+        .post(
+            &format!("/api/1/harvest/source/{id}/run/"),
+            Some(&owner),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    let message = r.body["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("already pending") && message.contains(&pending.id),
+        "{}",
+        r.text
+    );
+    // The database refuses a second unfinished job even when nobody checked first.
+    let Err(portail_app::AppError::Conflict(_)) = harvest::queue_job(&t.app, &source).await else {
+        panic!("a second unfinished job was queued");
+    };
+    // Nor does the scheduler start one: the occurrence is skipped, not postponed.
+    t.app.clock.set(t0() + chrono::Duration::hours(15));
+    assert!(harvest::claim_due(&t.app).await.expect("claim").is_empty());
+    let again = harvest::get(&t.app, &id).await.expect("source");
+    assert_eq!(again.next_run_at, Some(t0() + chrono::Duration::hours(38)));
+    // Once it ended, a run is accepted again.
+    let job = harvest::run_job(&t.app, &source, pending, None)
+        .await
+        .expect("run");
+    assert_eq!(job.status, JobStatus::Done, "{job:?}");
+    let r = t
+        .post(
+            &format!("/api/1/harvest/source/{id}/run/"),
+            Some(&owner),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    let job = wait_for_job(&t, r.body["id"].as_str().expect("job id")).await;
+    assert_eq!(job["status"], "done", "{job}");
+}
+
+#[tokio::test]
+async fn a_job_left_running_by_a_stopped_process_is_failed_with_a_readable_error() {
+    let t = portal().await;
+    let owner = t.user("Owner").await;
+    let sysadmin = t.sysadmin("Root").await;
+    let catalog = Catalog::start(&["a"]).await;
+    let actor = t.actor_of(&sysadmin).await;
+    let mut sources = Vec::new();
+    for name in ["Interrompue", "Vivante"] {
+        let r = create_source(&t, &owner, ckan_body(&catalog, name, None)).await;
+        let id = r.body["id"].as_str().expect("id").to_owned();
+        sources.push(
+            harvest::validate(&t.app, &actor, &id, "accepted", None)
+                .await
+                .expect("validate"),
+        );
+    }
+    // A process was killed an hour ago in the middle of a run: its job's heartbeat stopped.
+    let mut stale = HarvestJob {
+        id: "stale-job".into(),
+        source_id: sources[0].id.clone(),
+        created_at: t0() - chrono::Duration::hours(1),
+        started_at: Some(t0() - chrono::Duration::hours(1)),
+        ended_at: None,
+        status: JobStatus::Processing,
+        errors: Vec::new(),
+        counts: Default::default(),
+    };
+    stale.counts.created = 3;
+    portail_db::harvest::insert_job(&t.app.db, &stale)
+        .await
+        .expect("insert");
+    // Another process is running this one right now (fresh heartbeat).
+    let live = harvest::queue_job(&t.app, &sources[1])
+        .await
+        .expect("queue");
+    let r = t
+        .post(
+            &format!("/api/1/harvest/source/{}/run/", sources[0].id),
+            Some(&owner),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+
+    assert_eq!(harvest::fail_stale_jobs(&t.app).await.expect("fail"), 1);
+    let r = t.get("/api/1/harvest/job/stale-job/", None).await;
+    assert_eq!(r.body["status"], "failed", "{}", r.text);
+    assert_eq!(
+        r.body["errors"][0]["message"],
+        "interrupted: the process stopped during the run"
+    );
+    assert_eq!(r.body["ended"], "2026-03-01T10:00:00Z");
+    assert_eq!(r.body["counts"]["created"], 3, "what it did is kept");
+    let r = t
+        .get(&format!("/api/1/harvest/job/{}/", live.id), None)
+        .await;
+    assert_eq!(r.body["status"], "pending", "a live job is left alone");
+    // Run twice (two nodes at start): nothing more to do.
+    assert_eq!(harvest::fail_stale_jobs(&t.app).await.expect("fail"), 0);
+    // Ten minutes without a heartbeat: the live one is stale too.
+    t.app.clock.set(t0() + chrono::Duration::minutes(11));
+    assert_eq!(harvest::fail_stale_jobs(&t.app).await.expect("fail"), 1);
+    // The source runs again.
+    let r = t
+        .post(
+            &format!("/api/1/harvest/source/{}/run/", sources[0].id),
+            Some(&owner),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+    let job = wait_for_job(&t, r.body["id"].as_str().expect("job id")).await;
+    assert_eq!(job["status"], "done", "{job}");
+}
+
+#[tokio::test]
+async fn a_schedule_asked_at_creation_is_checked_and_applied_on_acceptance() {
+    let t = portal().await;
+    let owner = t.user("Owner").await;
+    let sysadmin = t.sysadmin("Root").await;
+    let catalog = Catalog::start(&["a"]).await;
+    let mut body = ckan_body(&catalog, "Hebdomadaire", None);
+    body["schedule"] = json!("every monday");
+    let r = create_source(&t, &owner, body.clone()).await;
+    assert_eq!(crate::support::error_fields(&r), ["schedule"]);
+    assert!(r.text.contains("cron expression"), "{}", r.text);
+    body["schedule"] = json!("0 3 * * 1");
+    let r = create_source(&t, &owner, body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(r.body["schedule"], "0 3 * * 1");
+    assert_eq!(r.body["next_run_at"], json!(null), "pending: never due");
+    let id = r.body["id"].as_str().expect("id").to_owned();
+    // Only a sysadmin changes it afterwards: a PUT ignores it.
+    let r = t
+        .put(
+            &format!("/api/1/harvest/source/{id}/"),
+            Some(&owner),
+            &json!({"schedule": "* * * * *"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["schedule"], "0 3 * * 1");
+    accept_and_run(&t, &sysadmin, &id).await;
+    let r = t.get(&format!("/api/1/harvest/source/{id}/"), None).await;
+    assert_eq!(
+        r.body["schedule"], "0 3 * * 1",
+        "kept, not the daily default"
+    );
+    // 2026-03-01 is a Sunday.
+    assert_eq!(r.body["next_run_at"], "2026-03-02T03:00:00Z");
 }
