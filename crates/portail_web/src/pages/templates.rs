@@ -59,6 +59,14 @@ const EMBEDDED: &[(&str, &str)] = &[
     ),
     ("edit.html", include_str!("../../templates/edit.html")),
     (
+        "my_datasets.html",
+        include_str!("../../templates/my_datasets.html"),
+    ),
+    (
+        "transfers.html",
+        include_str!("../../templates/transfers.html"),
+    ),
+    (
         "confirm_delete.html",
         include_str!("../../templates/confirm_delete.html"),
     ),

@@ -20,6 +20,7 @@ mod organizations;
 mod pages_accounts;
 mod pages_browser;
 mod pages_catalog;
+mod pages_living;
 mod pages_publish;
 mod reference;
 mod resources;
