@@ -371,7 +371,10 @@ pub async fn get_dataset_page(
     headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> PageResult<Response> {
-    render_dataset(&ctx, &headers, &slug, StatusCode::OK, json!({})).await
+    let page = render_dataset(&ctx, &headers, &slug, StatusCode::OK, json!({})).await?;
+    // A visit of the page is a view, like a read through the API (udata counts visits).
+    ctx.state.downloads.count_view(&slug);
+    Ok(page)
 }
 
 /// Renders the dataset page with `extra` values (a community form's values and errors).

@@ -17,6 +17,9 @@ const BAR: &str = "#0b3d91";
 const INK: &str = "#161616";
 const LINE: &str = "#767676";
 
+/// Bars are at most this wide, so that a single month does not fill the chart.
+const MAX_BAR: f64 = 40.0;
+
 /// At most this many months are drawn: the latest ones.
 pub const MAX_MONTHS: usize = 24;
 
@@ -89,17 +92,17 @@ pub fn bar_chart(id: &str, title: &str, bars: &[(String, i64)], empty: &str) -> 
     let every = ((48.0 / slot).ceil() as usize).max(1);
     for (i, (label, value)) in bars.iter().enumerate() {
         let h = (*value).max(0) as f64 / max as f64 * plot_height as f64;
-        let x = LEFT as f64 + slot * i as f64 + slot * 0.15;
+        let width = (slot * 0.7).min(MAX_BAR);
+        let center = LEFT as f64 + slot * (i as f64 + 0.5);
         svg.push_str(&format!(
-            "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" fill=\"{BAR}\"><title>{}: {value}</title></rect>",
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{width:.1}\" height=\"{h:.1}\" fill=\"{BAR}\"><title>{}: {value}</title></rect>",
+            center - width / 2.0,
             base as f64 - h,
-            slot * 0.7,
             escape(label)
         ));
         if i % every == 0 {
             svg.push_str(&format!(
-                "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" fill=\"{INK}\" font-size=\"11\">{}</text>",
-                x + slot * 0.35,
+                "<text x=\"{center:.1}\" y=\"{}\" text-anchor=\"middle\" fill=\"{INK}\" font-size=\"11\">{}</text>",
                 base + 16,
                 escape(label)
             ));
@@ -167,6 +170,17 @@ mod tests {
         assert_eq!(heights(&svg).len(), 24);
         assert!(svg.contains(">m0</text>"));
         assert!(!svg.contains(">m1</text>"));
+    }
+
+    #[test]
+    fn a_single_month_is_a_narrow_bar() {
+        let svg = bar_chart("one", "Vues", &bars(&[("2026-12", 3)]), "");
+        let width: f64 = svg
+            .split("<rect ")
+            .nth(1)
+            .and_then(|r| r.split("width=\"").nth(1)?.split('"').next()?.parse().ok())
+            .unwrap_or(f64::MAX);
+        assert!(width <= MAX_BAR, "{svg}");
     }
 
     #[test]

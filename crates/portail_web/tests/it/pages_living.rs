@@ -88,10 +88,15 @@ async fn the_dashboard_shows_what_lives_around_the_dataset() {
         )
         .await;
     assert_eq!(r.status, StatusCode::FOUND);
+    // A visit of the dataset page is a view.
+    let visit = Browser::new(&t).get(&format!("/datasets/{slug}/")).await;
+    assert_eq!(visit.status, StatusCode::OK);
     let month = chrono::Utc::now().format("%Y-%m").to_string();
     for _ in 0..100 {
         let r = t.get(&format!("/api/1/datasets/{id}/metrics/"), None).await;
-        if r.body["resources_downloads_by_months"][&month] == 1 {
+        if r.body["resources_downloads_by_months"][&month] == 1
+            && r.body["views_by_months"][&month] == 1
+        {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -121,11 +126,13 @@ async fn the_dashboard_shows_what_lives_around_the_dataset() {
     ] {
         assert!(html.contains(expected), "{expected} missing in {html}");
     }
-    // The download is a bar, and a row of the table under the chart.
-    assert!(
-        html.contains(&format!("<title>{month}: 1</title>")),
+    // The view and the download are bars, and rows of the tables under the charts.
+    assert_eq!(
+        html.matches(&format!("<title>{month}: 1</title>")).count(),
+        2,
         "{html}"
     );
+    assert!(html.contains("Vues (total) : <strong>1</strong>"));
     assert!(html.contains(&format!("<th scope=\"row\">{month}</th><td>1</td>")));
     // English.
     admin.accept_language = Some("en".into());
