@@ -339,6 +339,13 @@ async fn transfers_are_asked_then_answered_from_the_pages() {
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     let page = Browser::new(&t).get("/me/transfers").await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let page = owner
+        .post(
+            "/datasets/nope/transfer",
+            &[("recipient_kind", "user"), ("recipient", &c.other.slug)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
     // The former owner may no longer transfer it.
     let page = owner
         .post(
@@ -483,6 +490,26 @@ async fn community_resources_are_proposed_from_the_dataset_page() {
     assert!(page.html.contains("essences.geojson"), "{}", page.html);
     assert!(page.html.contains("Contributrice Test"));
     assert!(page.html.contains("Connectez-vous pour contribuer"));
+    // Anonymous visitors are sent to the login page.
+    let mut anonymous = Browser::new(&t);
+    anonymous.get("/login").await;
+    for path in [
+        action.clone(),
+        format!("/datasets/{}/discussions", slug_of(&d)),
+    ] {
+        let page = anonymous
+            .post(
+                &path,
+                &[
+                    ("title", "x"),
+                    ("url", "https://example.org/"),
+                    ("comment", "x"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
+        assert!(page.location().starts_with("/login?next="), "{path}");
+    }
     let page = b
         .post(
             "/datasets/nope/community",
