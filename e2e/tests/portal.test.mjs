@@ -176,6 +176,30 @@ test('edit it', async () => {
   await shot('09-dashboard');
 });
 
+test('live with it: follow, discuss, propose a community resource, look after it', async () => {
+  await page.goto(`${base}/datasets/${slug}/`);
+  await Promise.all([page.waitForURL(/#follow$/), page.click('button:has-text("Suivre ce jeu de données")')]);
+  assert.match(await page.content(), /Ne plus suivre/);
+  await page.fill('#dn-title', 'Tronçons manquants');
+  await page.fill('#dn-comment', 'La piste du canal manque.');
+  await Promise.all([page.waitForURL(/#discussion-/), page.click('button:has-text("Publier la discussion")')]);
+  await page.fill('#cr-title', 'Carte des pistes');
+  await page.fill('#cr-url', 'https://example.org/carte.geojson');
+  await Promise.all([page.waitForURL(/#community$/), page.click('button:has-text("Proposer la ressource")')]);
+  assert.match(await page.content(), /Carte des pistes/);
+  await checkAccessibility('dataset page with community');
+  await page.goto(`${base}/datasets/${slug}/dashboard`);
+  assert.match(await page.content(), /Tronçons manquants/);
+  assert.ok(await page.$('svg.chart[role=img] title'), 'charts have a title');
+  await checkAccessibility('dashboard');
+  await shot('09b-dashboard-living');
+  await page.goto(`${base}/me/datasets`);
+  assert.match(await page.content(), /modifié/);
+  await checkAccessibility('my datasets');
+  await page.goto(`${base}/me/transfers`);
+  await checkAccessibility('transfers');
+});
+
 test('create an API key and use it with curl', async () => {
   await page.goto(`${base}/me/api-keys`);
   await page.fill('#f-name', 'e2e');

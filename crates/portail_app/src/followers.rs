@@ -50,3 +50,8 @@ pub async fn list(
     let d = crate::datasets::get(app, actor, dataset).await?;
     Ok(follows::list(&app.db, &d.id, page, page_size).await?)
 }
+
+/// Whether the actor follows a dataset (by id, already checked readable).
+pub async fn is_following(app: &App, actor: &Actor, dataset_id: &str) -> AppResult<bool> {
+    Ok(follows::is_following(&app.db, dataset_id, &actor.user_id).await?)
+}

@@ -1,6 +1,6 @@
 //! What producers and the site dashboard read: the six quality questions of a dataset, its
-//! monthly download series, the site figures, and the caller's datasets ranked by what needs
-//! attention.
+//! monthly download and view series, the site figures and series, and the caller's datasets
+//! ranked by what needs attention.
 
 use std::collections::BTreeMap;
 
@@ -34,6 +34,14 @@ fn answer(app: &App, d: &Dataset) -> Vec<Question> {
     )
 }
 
+fn by_month(days: Vec<(chrono::NaiveDate, i64)>) -> BTreeMap<String, i64> {
+    let mut months = BTreeMap::new();
+    for (day, n) in days {
+        *months.entry(day.format("%Y-%m").to_string()).or_insert(0) += n;
+    }
+    months
+}
+
 /// Downloads of a readable dataset per month (`YYYY-MM`), from the daily counters.
 pub async fn downloads_by_month(
     app: &App,
@@ -41,20 +49,20 @@ pub async fn downloads_by_month(
     dataset: &str,
 ) -> AppResult<BTreeMap<String, i64>> {
     let d = crate::datasets::get(app, actor, dataset).await?;
-    let mut months = BTreeMap::new();
-    for (day, n) in repo::downloads_by_day(&app.db, &d.id).await? {
-        *months.entry(day.format("%Y-%m").to_string()).or_insert(0) += n;
-    }
-    Ok(months)
+    Ok(by_month(repo::downloads_by_day(&app.db, &d.id).await?))
 }
 
 /// Views of a dataset (already checked readable) per month (`YYYY-MM`).
 pub async fn views_by_month(app: &App, d: &Dataset) -> AppResult<BTreeMap<String, i64>> {
-    let mut months = BTreeMap::new();
-    for (day, n) in portail_db::views::by_day(&app.db, &d.id).await? {
-        *months.entry(day.format("%Y-%m").to_string()).or_insert(0) += n;
-    }
-    Ok(months)
+    Ok(by_month(portail_db::views::by_day(&app.db, &d.id).await?))
+}
+
+/// The site's monthly series: resource downloads and dataset views (`YYYY-MM` → n).
+pub async fn site_by_month(app: &App) -> AppResult<(BTreeMap<String, i64>, BTreeMap<String, i64>)> {
+    Ok((
+        by_month(repo::site_downloads_by_day(&app.db).await?),
+        by_month(portail_db::views::site_by_day(&app.db).await?),
+    ))
 }
 
 /// The site's figures.

@@ -191,6 +191,19 @@ pub async fn downloads_by_day(
     Ok(rows)
 }
 
+/// Downloads of every resource of the site per day (udata's site series).
+pub async fn site_downloads_by_day(db: &Db) -> DbResult<Vec<(chrono::NaiveDate, i64)>> {
+    let rows: Vec<(chrono::NaiveDate, i64)> = with_db!(db, |p| {
+        sqlx::query_as(
+            "SELECT day, CAST(SUM(downloads) AS BIGINT) FROM resource_downloads_daily \
+             GROUP BY day ORDER BY day",
+        )
+        .fetch_all(p)
+        .await
+    })?;
+    Ok(rows)
+}
+
 /// Ids of the live datasets a user publishes, directly or through these organizations.
 pub async fn dataset_ids_of(
     db: &Db,

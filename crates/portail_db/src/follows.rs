@@ -77,3 +77,15 @@ pub async fn list(
     })?;
     Ok((rows, total))
 }
+
+/// Whether a user follows a dataset.
+pub async fn is_following(db: &Db, dataset_id: &str, user_id: &str) -> DbResult<bool> {
+    let (n,): (i64,) = with_db!(db, |p| sqlx::query_as(
+        "SELECT COUNT(*) FROM follows WHERE dataset_id = $1 AND user_id = $2"
+    )
+    .bind(dataset_id)
+    .bind(user_id)
+    .fetch_one(p)
+    .await)?;
+    Ok(n > 0)
+}

@@ -51,3 +51,12 @@ pub async fn by_day(db: &Db, dataset_id: &str) -> DbResult<Vec<(chrono::NaiveDat
     .fetch_all(p)
     .await)?)
 }
+
+/// Views of every dataset of the site per day (udata's site series).
+pub async fn site_by_day(db: &Db) -> DbResult<Vec<(chrono::NaiveDate, i64)>> {
+    Ok(with_db!(db, |p| sqlx::query_as(
+        "SELECT day, CAST(SUM(views) AS BIGINT) FROM dataset_views_daily GROUP BY day ORDER BY day"
+    )
+    .fetch_all(p)
+    .await)?)
+}

@@ -177,7 +177,9 @@ fn living_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
 
 /// The web portal's pages (`pages/`): HTML for browsers, sessions and CSRF-checked forms.
 fn page_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    use crate::pages::{account, assets, catalog, harvest, manage, orgs, publish};
+    use crate::pages::{
+        account, assets, catalog, community, dashboard, harvest, manage, orgs, publish, transfers,
+    };
     let upload = |handler: MethodRouter<AppState>| handler.layer(DefaultBodyLimit::disable());
     vec![
         ("/static/{asset}", get(assets::get_static_asset)),
@@ -239,7 +241,31 @@ fn page_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ),
         (
             "/datasets/{dataset}/dashboard",
-            get(manage::dataset_dashboard_page),
+            get(dashboard::dataset_dashboard_page),
+        ),
+        (
+            "/datasets/{dataset}/transfer",
+            post(transfers::request_transfer_page),
+        ),
+        ("/me/datasets", get(dashboard::my_datasets_page)),
+        ("/me/transfers", get(transfers::my_transfers_page)),
+        ("/me/transfers/{id}", post(transfers::respond_transfer_page)),
+        // Community
+        (
+            "/datasets/{dataset}/follow",
+            post(community::follow_dataset_page),
+        ),
+        (
+            "/datasets/{dataset}/community",
+            post(community::create_community_resource_page),
+        ),
+        (
+            "/datasets/{dataset}/discussions",
+            post(community::create_discussion_page),
+        ),
+        (
+            "/datasets/{dataset}/discussions/{id}/comment",
+            post(community::comment_discussion_page),
         ),
         (
             "/datasets/{dataset}/resources/{rid}/edit",

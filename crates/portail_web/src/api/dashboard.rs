@@ -88,13 +88,14 @@ pub async fn list_resource_checks(
 /// The site and its figures (udata's `GET /api/1/site/`).
 #[utoipa::path(
     get, path = "/api/1/site/", tag = "site", operation_id = "get_site",
-    responses((status = 200, body = Object, description = "{id, title, metrics: {datasets, resources, organizations, users, reuses, discussions, followers}}"))
+    responses((status = 200, body = Object, description = "{id, title, metrics: {datasets, resources, organizations, users, reuses, discussions, followers, resources_downloads_by_months: {YYYY-MM: n}, datasets_visits_by_months: {YYYY-MM: n}}}"))
 )]
 pub async fn get_site(
     State(state): State<AppState>,
     BaseUrl(base): BaseUrl,
 ) -> ApiResult<Json<Value>> {
     let c = overview::site(&state.app).await?;
+    let (downloads, visits) = overview::site_by_month(&state.app).await?;
     Ok(Json(json!({
         "id": "portail",
         "title": "Portail",
@@ -107,6 +108,8 @@ pub async fn get_site(
             "reuses": c.reuses,
             "discussions": c.discussions,
             "followers": c.followers,
+            "resources_downloads_by_months": downloads,
+            "datasets_visits_by_months": visits,
         },
     })))
 }

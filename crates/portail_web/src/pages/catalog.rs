@@ -2,7 +2,7 @@
 //! `/organizations/`, `/organizations/{slug}/`, `/users/{slug}/`.
 
 use axum::extract::Path;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use portail_core::frequency::parse_frequency;
 use portail_core::licenses::find_license;
@@ -364,16 +364,31 @@ fn json_ld(view: &Json, base: &str) -> Json {
     })
 }
 
-/// `/datasets/{slug}/`: every piece of metadata, the resources, JSON-LD.
+/// `/datasets/{slug}/`: every piece of metadata, the resources, JSON-LD, and the community
+/// (followers, community resources, discussions).
 pub async fn get_dataset_page(
     ctx: PageCtx,
     headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> PageResult<Response> {
+    let page = render_dataset(&ctx, &headers, &slug, StatusCode::OK, json!({})).await?;
+    // A visit of the page is a view, like a read through the API (udata counts visits).
+    ctx.state.downloads.count_view(&slug);
+    Ok(page)
+}
+
+/// Renders the dataset page with `extra` values (a community form's values and errors).
+pub async fn render_dataset(
+    ctx: &PageCtx,
+    headers: &HeaderMap,
+    slug: &str,
+    status: StatusCode,
+    extra: Json,
+) -> PageResult<Response> {
     let state = &ctx.state;
-    let base = base_url_from(state, &headers);
+    let base = base_url_from(state, headers);
     let actor = ctx.actor();
-    let dataset = portail_app::datasets::get(&state.app, actor, &slug)
+    let dataset = portail_app::datasets::get(&state.app, actor, slug)
         .await
         .map_err(|e| ctx.fail(e))?;
     let can_edit =
@@ -389,10 +404,14 @@ pub async fn get_dataset_page(
     .await?;
     let view = views.pop().unwrap_or(Json::Null);
     let ld = json_ld(&view, &base);
-    ctx.render(
-        "dataset.html",
-        json!({"dataset": view, "json_ld": ld, "can_edit": can_edit}),
-    )
+    let mut values = crate::pages::community::community_values(ctx, &dataset, can_edit).await?;
+    values.insert("dataset".into(), view);
+    values.insert("json_ld".into(), ld);
+    values.insert("can_edit".into(), json!(can_edit));
+    if let Json::Object(extra) = extra {
+        values.extend(extra);
+    }
+    ctx.render_status(status, "dataset.html", Json::Object(values))
 }
 
 /// `/organizations/`: the organizations, by name.

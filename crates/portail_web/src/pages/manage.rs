@@ -1,14 +1,12 @@
 //! Producers' pages of a dataset: `/datasets/{slug}/edit` (metadata, resources: edit, reorder,
-//! replace a file, delete), the confirmation pages of deletions, and
-//! `/datasets/{slug}/dashboard`.
+//! replace a file, delete), and the confirmation pages of deletions. The dashboard is in
+//! `dashboard.rs`.
 
 use axum::extract::Path;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
-use portail_core::quality;
 use serde_json::{Map, Value as Json, json};
 
-use crate::extract::base_url_from;
 use crate::pages::context::{PageCtx, PageForm, field_errors};
 use crate::pages::errors::PageResult;
 use crate::pages::i18n::tr;
@@ -184,54 +182,4 @@ pub async fn delete_dataset_page(
         .await
         .map_err(|e| ctx.fail(e))?;
     Ok(ctx.redirect("/me/"))
-}
-
-/// `GET /datasets/{slug}/dashboard`: coverage, frequency, tags, resources with their
-/// downloads, and the quality criteria.
-pub async fn dataset_dashboard_page(
-    ctx: PageCtx,
-    headers: HeaderMap,
-    Path(slug): Path<String>,
-) -> PageResult<Response> {
-    let me = ctx.require_user()?;
-    let d = portail_app::datasets::load_editable(&ctx.state.app, &me.actor, &slug, false)
-        .await
-        .map_err(|e| ctx.fail(e))?;
-    let base = base_url_from(&ctx.state, &headers);
-    let mut views = crate::pages::catalog::dataset_views(
-        &ctx.state,
-        &base,
-        Some(&me.actor),
-        ctx.lang,
-        std::slice::from_ref(&d),
-        false,
-    )
-    .await?;
-    let view = views.pop().unwrap_or(Json::Null);
-    let q = quality::compute(&d, ctx.state.app.clock.now());
-    let criteria: Vec<Json> = [
-        ("q_license", Some(q.license)),
-        ("q_temporal_coverage", Some(q.temporal_coverage)),
-        ("q_spatial", Some(q.spatial)),
-        ("q_update_frequency", Some(q.update_frequency)),
-        ("q_update_fulfilled_in_time", q.update_fulfilled_in_time),
-        (
-            "q_dataset_description_quality",
-            Some(q.dataset_description_quality),
-        ),
-        ("q_has_resources", Some(q.has_resources)),
-        ("q_has_open_format", q.has_open_format),
-        ("q_all_resources_available", q.all_resources_available),
-        ("q_resources_documentation", q.resources_documentation),
-    ]
-    .into_iter()
-    .filter_map(|(key, value)| value.map(|ok| json!({"label": tr(ctx.lang, key), "ok": ok})))
-    .collect();
-    let total_downloads: i64 = d.resources.iter().map(|r| r.downloads).sum();
-    ctx.render(
-        "dashboard.html",
-        json!({"dataset": view, "criteria": criteria,
-               "score_percent": (q.score * 100.0).round() as i64,
-               "total_downloads": total_downloads}),
-    )
 }

@@ -5,16 +5,21 @@
 pub mod account;
 pub mod assets;
 pub mod catalog;
+pub mod charts;
+pub mod community;
 pub mod context;
+pub mod dashboard;
 pub mod errors;
 pub mod harvest;
 pub mod i18n;
 pub mod manage;
 pub mod markdown;
+pub mod names;
 pub mod orgs;
 pub mod publish;
 pub mod sitemap;
 pub mod templates;
+pub mod transfers;
 
 pub use catalog::home;
 

@@ -290,7 +290,7 @@ fn back_to(slug: &str, params: &Params) -> (String, &'static str) {
 /// What an upload request brought: a whole file (sent at once, or the last call of a chunked
 /// upload), or one chunk, answered in udata's JSON shape for the page's script.
 enum Received {
-    Complete(Dataset, files::StoredFile, files::UploadFields),
+    Complete(Box<Dataset>, files::StoredFile, files::UploadFields),
     Chunk(Response),
 }
 
@@ -316,7 +316,7 @@ async fn receive_upload(
         Err(e) => return Ok(Err(e)),
     };
     match crate::api::files::receive(&ctx.state, &dataset.id, multipart).await {
-        Ok(Ok((stored, fields))) => Ok(Ok(Received::Complete(dataset, stored, fields))),
+        Ok(Ok((stored, fields))) => Ok(Ok(Received::Complete(Box::new(dataset), stored, fields))),
         Ok(Err(chunk)) => Ok(Ok(Received::Chunk(chunk))),
         Err(e) => Ok(Err(e.0)),
     }

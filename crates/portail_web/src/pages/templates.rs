@@ -83,6 +83,14 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../templates/harvest_delete.html"),
     ),
     (
+        "my_datasets.html",
+        include_str!("../../templates/my_datasets.html"),
+    ),
+    (
+        "transfers.html",
+        include_str!("../../templates/transfers.html"),
+    ),
+    (
         "confirm_delete.html",
         include_str!("../../templates/confirm_delete.html"),
     ),

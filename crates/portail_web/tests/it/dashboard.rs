@@ -172,6 +172,21 @@ async fn site_figures_and_dataset_metrics() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert!(views[&month].as_i64().unwrap_or(0) >= 3, "{views}");
+    // The site has the same monthly series, as udata names them.
+    let site = t.get("/api/1/site/", None).await;
+    assert_eq!(
+        site.body["metrics"]["resources_downloads_by_months"][&month], 1,
+        "{}",
+        site.text
+    );
+    assert!(
+        site.body["metrics"]["datasets_visits_by_months"][&month]
+            .as_i64()
+            .unwrap_or(0)
+            >= 3,
+        "{}",
+        site.text
+    );
     let private = t.get(&format!("/api/1/datasets/{id}/metrics/"), None).await;
     assert_eq!(private.body["metrics"]["followers"], 0);
     assert_eq!(

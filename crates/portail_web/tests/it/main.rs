@@ -21,6 +21,7 @@ mod pages_accounts;
 mod pages_browser;
 mod pages_catalog;
 mod pages_harvest;
+mod pages_living;
 mod pages_publish;
 mod reference;
 mod resources;
