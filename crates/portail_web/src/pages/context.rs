@@ -115,10 +115,7 @@ where
                 }
             },
         };
-        let path = parts
-            .uri
-            .path_and_query()
-            .map_or("/".to_owned(), |p| p.as_str().to_owned());
+        let path = return_path(parts);
         let secure = state
             .settings
             .public_url
@@ -287,6 +284,31 @@ impl<S: Send + Sync> FromRequest<S> for PageForm {
             .map_err(|e| PageError::App(AppError::BadRequest(e.to_string()), Lang::Fr))?;
         Ok(PageForm(Params(pairs)))
     }
+}
+
+/// The address of the page being shown, to come back to after switching language or
+/// logging in: the request's own for a GET; for a form POST (a page shown again with its
+/// errors) the page the form was on, from a same-site `Referer`, since the POST address has
+/// no GET (else the home page).
+fn return_path(parts: &axum::http::request::Parts) -> String {
+    if parts.method == axum::http::Method::GET || parts.method == axum::http::Method::HEAD {
+        return parts
+            .uri
+            .path_and_query()
+            .map_or("/".to_owned(), |p| p.as_str().to_owned());
+    }
+    let host = parts
+        .headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok());
+    parts
+        .headers
+        .get(axum::http::header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| r.parse::<axum::http::Uri>().ok())
+        .filter(|r| host.is_some() && r.authority().map(|a| a.as_str()) == host)
+        .and_then(|r| r.path_and_query().map(|p| p.as_str().to_owned()))
+        .unwrap_or_else(|| "/".to_owned())
 }
 
 /// A local path to come back to (`next=`): absolute path on this site only.

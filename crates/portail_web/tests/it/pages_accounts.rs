@@ -324,3 +324,32 @@ async fn logging_out_everywhere_ends_every_session_of_the_user_only() {
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert!(page.location().starts_with("/login"));
 }
+
+/// A form shown again with its errors is the answer to a POST: its language switch and login
+/// links lead back to the page the form was on (the POST address has no GET).
+#[tokio::test]
+async fn a_form_with_errors_switches_language_to_the_form_page() {
+    let t = TestApp::new().await;
+    let (_, mut b) = signed_in(&t, "Alice").await;
+    b.get("/organizations/new").await;
+    let page = b.post("/organizations/new", &[("name", "")]).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.html);
+    assert!(
+        page.html
+            .contains("/lang/en?next=&#x2f;organizations&#x2f;new\""),
+        "{}",
+        page.html
+    );
+    // Without a referring page of this site: the home page.
+    b.referer = None;
+    let page = b.post("/organizations/new", &[("name", "")]).await;
+    assert!(
+        page.html.contains("/lang/en?next=&#x2f;\""),
+        "{}",
+        page.html
+    );
+    b.referer = Some("/organizations/new".into());
+    let switched = b.get("/lang/en?next=%2Forganizations%2Fnew").await;
+    assert_eq!(switched.status, StatusCode::SEE_OTHER);
+    assert_eq!(switched.location(), "/organizations/new");
+}

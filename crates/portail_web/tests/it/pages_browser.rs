@@ -33,6 +33,8 @@ pub struct Browser {
     pub cookies: BTreeMap<String, String>,
     pub csrf: String,
     pub accept_language: Option<String>,
+    /// The last page got, sent as `Referer` with the next POSTs (as browsers do).
+    pub referer: Option<String>,
 }
 
 /// The `value` of `<input name="csrf_token" value="...">` in a page.
@@ -50,6 +52,7 @@ impl Browser {
             cookies: BTreeMap::new(),
             csrf: String::new(),
             accept_language: None,
+            referer: None,
         }
     }
 
@@ -89,10 +92,13 @@ impl Browser {
     fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         let mut rb = self
             .client
-            .request(method, format!("{}{path}", self.base))
+            .request(method.clone(), format!("{}{path}", self.base))
             .header(COOKIE, self.cookie_header());
         if let Some(lang) = &self.accept_language {
             rb = rb.header("accept-language", lang);
+        }
+        if let (true, Some(referer)) = (method == reqwest::Method::POST, &self.referer) {
+            rb = rb.header("referer", format!("{}{referer}", self.base));
         }
         rb
     }
@@ -103,6 +109,7 @@ impl Browser {
             .send()
             .await
             .expect("GET");
+        self.referer = Some(path.to_owned());
         self.finish(response).await
     }
 
