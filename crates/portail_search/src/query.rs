@@ -163,13 +163,17 @@ pub fn ranking_union(index: &Index, f: &Fields, q: &str) -> Option<Box<dyn Query
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     // A word typed twice (or two words with one stem) counts once, as in the parser's query.
     let mut seen: std::collections::HashSet<Term> = std::collections::HashSet::new();
+    let mut analyzers = text_fields(f)
+        .into_iter()
+        .map(|(field, boost)| Some((field, boost, index.tokenizer_for_field(field).ok()?)))
+        .collect::<Option<Vec<_>>>()?;
     for word in q.split_whitespace() {
         // The query parser reads these as operators, not words.
         if matches!(word, "AND" | "OR" | "NOT") {
             continue;
         }
-        for (field, boost) in text_fields(f) {
-            let mut analyzer = index.tokenizer_for_field(field).ok()?;
+        for (field, boost, analyzer) in &mut analyzers {
+            let (field, boost) = (*field, *boost);
             let mut stream = analyzer.token_stream(word);
             while stream.advance() {
                 let term = Term::from_field_text(field, &stream.token().text);
@@ -281,15 +285,9 @@ impl SearchQuery {
         // "Not an organization" rather than "a dataset": excluding the few organizations is
         // cheap, intersecting with the million datasets is not (`AllQuery` is dropped by
         // tantivy when another clause is required).
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-            (Occur::Must, Box::new(AllQuery)),
-            (Occur::MustNot, term(f.kind, KIND_ORGANIZATION)),
-        ];
-        let mut text_at = None;
-        if let Some(q) = self.text() {
-            text_at = Some(clauses.len());
-            clauses.push((Occur::Must, text_query(index, f, &q)));
-        }
+        // Filters and visibility: they select, only the words score.
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::MustNot, term(f.kind, KIND_ORGANIZATION))];
         for tag in &self.tags {
             clauses.push((Occur::Must, term(f.tags, tag)));
         }
@@ -334,16 +332,17 @@ impl SearchQuery {
             ));
         }
         clauses.extend(visibility(f, &self.audience, self.hidden));
-        // Only the words score: the other clauses select.
-        let clauses = clauses
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = clauses
             .into_iter()
-            .enumerate()
-            .map(|(i, (occur, q))| match occur {
-                // 0 is the `AllQuery`, left bare for tantivy to recognise and drop.
-                Occur::Must if i > 0 && Some(i) != text_at => (occur, filter(q)),
+            .map(|(occur, q)| match occur {
+                Occur::Must => (occur, filter(q)),
                 _ => (occur, q),
             })
             .collect();
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+        if let Some(q) = self.text() {
+            clauses.push((Occur::Must, text_query(index, f, &q)));
+        }
         Box::new(BooleanQuery::new(clauses))
     }
 

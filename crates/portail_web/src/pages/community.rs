@@ -11,7 +11,7 @@ use portail_core::model::{Dataset, Publisher};
 use serde_json::{Map, Value as Json, json};
 
 use crate::pages::catalog::render_dataset;
-use crate::pages::context::{PageCtx, PageForm, field_errors};
+use crate::pages::context::{PageCtx, PageForm, field_errors, typed_values};
 use crate::pages::errors::PageResult;
 use crate::pages::i18n::tr;
 use crate::pages::markdown;
@@ -138,14 +138,6 @@ pub async fn follow_dataset_page(
     Ok(ctx.redirect(&format!("/datasets/{slug}/#follow")))
 }
 
-fn values_of(form: &crate::extract::Params, keys: &[&str]) -> Json {
-    Json::Object(
-        keys.iter()
-            .map(|k| ((*k).to_owned(), json!(form.get(k).unwrap_or(""))))
-            .collect(),
-    )
-}
-
 /// `POST /datasets/{slug}/community`: a link proposed by the visitor (`title`, `url`,
 /// `description`, `format`).
 pub async fn create_community_resource_page(
@@ -172,7 +164,7 @@ pub async fn create_community_resource_page(
         Ok(_) => Ok(ctx.redirect(&format!("/datasets/{}/#community", d.slug))),
         Err(e) => match field_errors(&e) {
             Some(errors) => {
-                let values = values_of(&form, &["title", "url", "description", "format"]);
+                let values = typed_values(&form, &["title", "url", "description", "format"]);
                 render_dataset(
                     &ctx,
                     &headers,
@@ -209,7 +201,7 @@ pub async fn create_discussion_page(
         Ok(t) => Ok(ctx.redirect(&format!("/datasets/{}/#discussion-{}", d.slug, t.id))),
         Err(e) => match field_errors(&e) {
             Some(errors) => {
-                let values = values_of(&form, &["title", "comment"]);
+                let values = typed_values(&form, &["title", "comment"]);
                 render_dataset(
                     &ctx,
                     &headers,

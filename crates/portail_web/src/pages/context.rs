@@ -319,6 +319,15 @@ pub fn local_next(next: Option<&str>) -> String {
     }
 }
 
+/// What was typed in these fields of a form, to show it again with its errors (absent: "").
+pub fn typed_values(form: &crate::extract::Params, keys: &[&str]) -> Json {
+    Json::Object(
+        keys.iter()
+            .map(|k| ((*k).to_owned(), json!(form.get(k).unwrap_or(""))))
+            .collect(),
+    )
+}
+
 /// Field errors of a use case as `{field: "message; message"}`, or `None` when the error is
 /// not about fields.
 pub fn field_errors(e: &AppError) -> Option<Json> {

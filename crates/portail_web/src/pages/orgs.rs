@@ -10,7 +10,7 @@ use portail_core::model::Organization;
 use portail_core::reference::ORG_ROLES;
 use serde_json::{Map, Value as Json, json};
 
-use crate::pages::context::{PageCtx, PageForm, field_errors};
+use crate::pages::context::{PageCtx, PageForm, field_errors, typed_values};
 use crate::pages::errors::PageResult;
 
 /// `GET /organizations/new`.
@@ -52,6 +52,16 @@ pub async fn create_organization_page(
         },
     }
 }
+
+/// The fields of the organization form: the two required ones, then the optional ones.
+const ORG_FIELDS: [&str; 6] = [
+    "name",
+    "description",
+    "acronym",
+    "url",
+    "image_url",
+    "business_number_id",
+];
 
 fn org_values(org: &Organization) -> Json {
     json!({"name": org.name, "acronym": org.acronym, "description": org.description,
@@ -101,7 +111,7 @@ pub async fn update_organization_page(
     let mut body = Map::new();
     body.insert("name".into(), json!(v("name")));
     body.insert("description".into(), json!(v("description")));
-    for optional in ["acronym", "url", "image_url", "business_number_id"] {
+    for &optional in &ORG_FIELDS[2..] {
         let value = v(optional);
         body.insert(
             optional.into(),
@@ -116,17 +126,7 @@ pub async fn update_organization_page(
         Ok(updated) => Ok(ctx.redirect(&format!("/organizations/{}/edit?saved=1", updated.slug))),
         Err(e) => match field_errors(&e) {
             Some(errors) => {
-                let values: Map<String, Json> = [
-                    "name",
-                    "acronym",
-                    "description",
-                    "url",
-                    "image_url",
-                    "business_number_id",
-                ]
-                .iter()
-                .map(|k| ((*k).to_owned(), json!(v(k))))
-                .collect();
+                let values = typed_values(&form, &ORG_FIELDS);
                 ctx.render_status(
                     StatusCode::BAD_REQUEST,
                     "organization_new.html",
@@ -145,15 +145,7 @@ async fn render_members(
     status: StatusCode,
     error: Option<String>,
 ) -> PageResult<Response> {
-    let me = ctx.require_user()?;
-    let org = portail_app::organizations::get(&ctx.state.app, slug)
-        .await
-        .map_err(|e| ctx.fail(e))?;
-    if !portail_core::permissions::can_admin_organization(Some(&me.actor), &org.id) {
-        return Err(ctx.fail(AppError::Forbidden(
-            portail_app::errors::PERMISSION_DENIED.into(),
-        )));
-    }
+    let org = administered(ctx, slug).await?;
     let members = portail_app::organizations::members(&ctx.state.app, &org)
         .await
         .map_err(|e| ctx.fail(e))?;
