@@ -30,21 +30,67 @@ const RESOURCE_COLUMNS: &str = "id, dataset_id, position, title, description, fi
 /// unique already (see [`taken_dataset_slugs`]); the outbox rows are the caller's, with
 /// [`record_changes`] in the same transaction.
 pub async fn insert_datasets(tx: &mut Tx, datasets: &[Dataset]) -> DbResult<()> {
-    insert_datasets_chunked(tx, datasets, max_params(tx)).await
+    insert_datasets_chunked(tx, datasets, None, max_params(tx)).await
+}
+
+/// The matching keys of a harvested dataset, stored in indexed columns beside its `harvest`
+/// metadata (see [`crate::harvest::set_dataset_keys`]).
+#[derive(Debug, Clone, Copy)]
+pub struct HarvestKeys<'a> {
+    pub source_id: &'a str,
+    pub remote_id: &'a str,
+    pub domain: &'a str,
+}
+
+/// [`insert_datasets`] for harvested datasets: `keys[i]` are the matching keys of
+/// `datasets[i]`.
+pub async fn insert_harvested(
+    tx: &mut Tx,
+    datasets: &[Dataset],
+    keys: &[HarvestKeys<'_>],
+) -> DbResult<()> {
+    debug_assert_eq!(datasets.len(), keys.len());
+    insert_datasets_chunked(tx, datasets, Some(keys), max_params(tx)).await
 }
 
 async fn insert_datasets_chunked(
     tx: &mut Tx,
     datasets: &[Dataset],
+    keys: Option<&[HarvestKeys<'_>]>,
     max_params: usize,
 ) -> DbResult<()> {
-    let rows = datasets.iter().map(crate::datasets::row_args);
-    insert_rows(tx, "datasets", DATASET_COLUMNS, rows, "", max_params).await?;
-    let tags = datasets.iter().flat_map(|d| {
-        d.tags
-            .iter()
-            .map(|tag| vec![Arg::Text(d.id.clone()), Arg::Text(tag.clone())])
-    });
+    match keys {
+        None => {
+            let rows = datasets.iter().map(crate::datasets::row_args).collect();
+            insert_rows(tx, "datasets", DATASET_COLUMNS, rows, "", max_params).await?;
+        }
+        Some(keys) => {
+            let columns =
+                format!("{DATASET_COLUMNS}, harvest_source_id, harvest_remote_id, harvest_domain");
+            let rows = datasets
+                .iter()
+                .zip(keys)
+                .map(|(d, k)| {
+                    let mut args = crate::datasets::row_args(d);
+                    args.extend([
+                        Arg::Text(k.source_id.to_owned()),
+                        Arg::Text(k.remote_id.to_owned()),
+                        Arg::Text(k.domain.to_owned()),
+                    ]);
+                    args
+                })
+                .collect();
+            insert_rows(tx, "datasets", &columns, rows, "", max_params).await?;
+        }
+    }
+    let tags = datasets
+        .iter()
+        .flat_map(|d| {
+            d.tags
+                .iter()
+                .map(|tag| vec![Arg::Text(d.id.clone()), Arg::Text(tag.clone())])
+        })
+        .collect();
     insert_rows(
         tx,
         "dataset_tags",
@@ -56,7 +102,8 @@ async fn insert_datasets_chunked(
     .await?;
     let resources = datasets
         .iter()
-        .flat_map(|d| d.resources.iter().map(crate::resources::args));
+        .flat_map(|d| d.resources.iter().map(crate::resources::args))
+        .collect();
     insert_rows(tx, "resources", RESOURCE_COLUMNS, resources, "", max_params).await
 }
 
@@ -67,13 +114,16 @@ pub async fn record_changes(
     entity_ids: &[String],
     at: DateTime<Utc>,
 ) -> DbResult<()> {
-    let rows = entity_ids.iter().map(|id| {
-        vec![
-            Arg::Text(kind.to_owned()),
-            Arg::Text(id.clone()),
-            Arg::Ts(at),
-        ]
-    });
+    let rows = entity_ids
+        .iter()
+        .map(|id| {
+            vec![
+                Arg::Text(kind.to_owned()),
+                Arg::Text(id.clone()),
+                Arg::Ts(at),
+            ]
+        })
+        .collect();
     let max = max_params(tx);
     insert_rows(tx, "changes", "kind, entity_id, at", rows, "", max).await
 }
@@ -114,13 +164,15 @@ async fn insert_rows(
     tx: &mut Tx,
     table: &str,
     columns: &str,
-    rows: impl Iterator<Item = Vec<Arg>>,
+    rows: Vec<Vec<Arg>>,
     suffix: &str,
     max_params: usize,
 ) -> DbResult<()> {
     let width = columns.split(',').count();
     let per_statement = (max_params / width).max(1);
-    let mut rows = rows.peekable();
+    // Rows come owned, not as an iterator: an iterator of closures held across the awaits
+    // below would make the caller's future not `Send` for every lifetime (tokio::spawn).
+    let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let mut sql = Placeholders::new(tx, &format!("INSERT INTO {table} ({columns}) VALUES "));
         for (i, row) in rows.by_ref().take(per_statement).enumerate() {
@@ -151,22 +203,27 @@ async fn insert_rows(
 /// Unlike [`crate::Sql`], it writes SQLite placeholders as `?`: SQLite looks a `$n` parameter up by
 /// name with a linear scan, so binding tens of thousands of them is quadratic (seconds per
 /// statement), while `?` parameters bind by position.
-struct Placeholders {
-    text: String,
-    args: Vec<Arg>,
+pub(crate) struct Placeholders {
+    pub(crate) text: String,
+    pub(crate) args: Vec<Arg>,
     numbered: bool,
 }
 
 impl Placeholders {
     fn new(tx: &Tx, text: &str) -> Placeholders {
+        Placeholders::for_postgres(matches!(tx, Tx::Postgres(_)), text)
+    }
+
+    /// Placeholders for the engine of a pool: `$n` on PostgreSQL, `?` on SQLite.
+    pub(crate) fn for_postgres(postgres: bool, text: &str) -> Placeholders {
         Placeholders {
             text: text.to_owned(),
             args: Vec::new(),
-            numbered: matches!(tx, Tx::Postgres(_)),
+            numbered: postgres,
         }
     }
 
-    fn bind(&mut self, arg: Arg) {
+    pub(crate) fn bind(&mut self, arg: Arg) {
         self.args.push(arg);
         if self.numbered {
             self.text.push('$');
@@ -307,7 +364,9 @@ mod tests {
         users::insert(&mut tx, &owner).await.unwrap();
         let all: Vec<Dataset> = (0..7).map(|i| sample(i, &owner.id)).collect();
         // A tiny parameter budget forces several statements per table, and a partial last one.
-        insert_datasets_chunked(&mut tx, &all, 60).await.unwrap();
+        insert_datasets_chunked(&mut tx, &all, None, 60)
+            .await
+            .unwrap();
         let ids: Vec<String> = all.iter().map(|d| d.id.clone()).collect();
         record_changes(&mut tx, "dataset", &ids, now())
             .await

@@ -599,6 +599,55 @@ pub async fn match_dataset(
     Ok(row.map(|(id,)| id))
 }
 
+/// [`match_dataset`] for many remote ids at once (one statement per few thousand ids): the
+/// matched dataset of each remote id that has one. `global(remote_id)` tells whether an id
+/// identifies a dataset whatever its domain.
+pub async fn match_datasets(
+    db: &Db,
+    remote_ids: &[&str],
+    global: fn(&str) -> bool,
+    source_id: &str,
+    domain: &str,
+) -> DbResult<std::collections::HashMap<String, String>> {
+    let mut matched = std::collections::HashMap::new();
+    let postgres = matches!(db, Db::Postgres(_));
+    for chunk in remote_ids.chunks(2_000) {
+        let mut sql = crate::bulk::Placeholders::for_postgres(
+            postgres,
+            "SELECT harvest_remote_id, id, harvest_source_id, harvest_domain FROM datasets \
+             WHERE harvest_remote_id IS NOT NULL AND harvest_remote_id IN (",
+        );
+        for (i, id) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.text.push_str(", ");
+            }
+            sql.bind(Arg::Text((*id).to_owned()));
+        }
+        sql.text
+            .push_str(") ORDER BY CASE WHEN harvest_source_id = ");
+        sql.bind(Arg::Text(source_id.to_owned()));
+        sql.text.push_str(" THEN 0 ELSE 1 END, created_at_internal");
+        type Row = (String, String, Option<String>, Option<String>);
+        let rows: Vec<Row> = with_db!(db, |p| bind_args!(
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.text.clone())),
+            &sql.args
+        )
+        .fetch_all(p)
+        .await)?;
+        // Rows come best first: the first admissible one of each id wins, as in
+        // `match_dataset`.
+        for (remote_id, id, row_source, row_domain) in rows {
+            let admissible = global(&remote_id)
+                || row_domain.as_deref() == Some(domain)
+                || row_source.as_deref() == Some(source_id);
+            if admissible && !matched.contains_key(&remote_id) {
+                matched.insert(remote_id, id);
+            }
+        }
+    }
+    Ok(matched)
+}
+
 /// Copies the matching keys of a dataset's `harvest` metadata into their indexed columns.
 pub async fn set_dataset_keys(
     tx: &mut Tx,

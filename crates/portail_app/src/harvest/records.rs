@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use portail_core::harvest::{HarvestSource, RemoteDataset, RemoteResource};
+use portail_core::harvest::{HarvestSource, RemoteDataset, RemoteRecord, RemoteResource};
 use portail_core::ids::new_object_id;
 use portail_core::licenses::DEFAULT_LICENSE;
 use portail_core::model::{Dataset, DatasetMetrics, Filetype, Resource};
@@ -288,55 +288,81 @@ fn empty_dataset(ctx: &RunContext) -> Dataset {
     }
 }
 
-/// Processes one remote dataset; with `dry_run` nothing is written. Errors of the record
-/// itself are [`Outcome::Failed`]; `Err` is left for the unexpected.
-pub async fn apply(
-    app: &App,
-    ctx: &mut RunContext,
-    remote: &RemoteDataset,
-    dry_run: bool,
-) -> AppResult<Outcome> {
+/// A record past the checks that need no database: its identifier and validated fields.
+struct Admitted<'r> {
+    remote: &'r RemoteDataset,
+    remote_id: &'r str,
+    patch: DatasetPatch,
+    resources: Vec<ResourcePatch>,
+}
+
+/// The checks of a record that need no database: an identifier, not seen before in this run,
+/// and fields the API would accept.
+fn admit<'r>(ctx: &mut RunContext, remote: &'r RemoteDataset) -> Result<Admitted<'r>, Outcome> {
     let remote_id = remote.remote_id.trim();
     if remote_id.is_empty() {
-        return Ok(Outcome::Skipped("missing identifier".into()));
+        return Err(Outcome::Skipped("missing identifier".into()));
     }
     if !ctx.seen.insert(remote_id.to_owned()) {
-        return Ok(Outcome::Failed(
+        return Err(Outcome::Failed(
             format!("Identifier '{remote_id}' already exists in this run"),
             None,
         ));
     }
-    let (patch, resource_patches) = match validate(remote) {
-        Ok(validated) => validated,
-        Err(message) => return Ok(Outcome::Failed(message, None)),
-    };
-    let matched = repo::match_dataset(
-        &app.db,
+    match validate(remote) {
+        Ok((patch, resources)) => Ok(Admitted {
+            remote,
+            remote_id,
+            patch,
+            resources,
+        }),
+        Err(message) => Err(Outcome::Failed(message, None)),
+    }
+}
+
+/// A dataset as a record leaves it, before it is written.
+struct Built {
+    dataset: Dataset,
+    is_new: bool,
+    old_title: String,
+    old_version: i64,
+    old_resources: Vec<String>,
+    created_resources: Vec<String>,
+}
+
+/// The dataset a record makes of the matched one (or of a new one). Errors of the record itself
+/// are `Ok(Err(outcome))`.
+async fn build(
+    app: &App,
+    ctx: &RunContext,
+    admitted: Admitted<'_>,
+    matched: Option<&str>,
+) -> AppResult<Result<Built, Outcome>> {
+    let Admitted {
+        remote,
         remote_id,
-        is_uri(remote_id),
-        &ctx.source.id,
-        &ctx.domain,
-    )
-    .await?;
-    let existing = match &matched {
+        patch,
+        resources,
+    } = admitted;
+    let existing = match matched {
         Some(id) => datasets::find(&app.db, id).await?,
         None => None,
     };
     if let Some(existing) = &existing {
         if existing.publisher != ctx.source.publisher {
-            return Ok(Outcome::Failed(
+            return Ok(Err(Outcome::Failed(
                 format!(
                     "Item has another owner: the dataset {} harvested as \"{remote_id}\" belongs to another organization or user",
                     existing.slug
                 ),
                 Some(existing.id.clone()),
-            ));
+            )));
         }
         if existing.deleted_at.is_some() {
-            return Ok(Outcome::Skipped(format!(
+            return Ok(Err(Outcome::Skipped(format!(
                 "the dataset {} was deleted on this portal",
                 existing.slug
-            )));
+            ))));
         }
     }
     let is_new = existing.is_none();
@@ -349,20 +375,46 @@ pub async fn apply(
     dataset.archived_at = None;
     dataset.harvest = Some(harvest_metadata(ctx, remote, dataset.harvest.as_ref()));
     dataset.last_modified_internal = ctx.now;
-    let created_resources = match merge_resources(ctx, &mut dataset, remote, resource_patches) {
+    let created_resources = match merge_resources(ctx, &mut dataset, remote, resources) {
         Ok(created) => created,
         Err(AppError::Validation(e)) => {
-            return Ok(Outcome::Failed(format!("invalid remote data: {e}"), None));
+            return Ok(Err(Outcome::Failed(
+                format!("invalid remote data: {e}"),
+                None,
+            )));
         }
         Err(other) => return Err(other),
     };
-    if dry_run {
-        return Ok(if is_new {
-            Outcome::Created(dataset.id)
-        } else {
-            Outcome::Updated(dataset.id)
-        });
+    Ok(Ok(Built {
+        dataset,
+        is_new,
+        old_title,
+        old_version,
+        old_resources,
+        created_resources,
+    }))
+}
+
+fn written(built: &Built) -> Outcome {
+    if built.is_new {
+        Outcome::Created(built.dataset.id.clone())
+    } else {
+        Outcome::Updated(built.dataset.id.clone())
     }
+}
+
+/// Writes one built dataset in its own transaction: slug, row, resources, matching keys and
+/// the outbox row.
+async fn store(app: &App, ctx: &RunContext, remote_id: &str, built: Built) -> AppResult<Outcome> {
+    let outcome = written(&built);
+    let Built {
+        mut dataset,
+        is_new,
+        old_title,
+        old_version,
+        old_resources,
+        created_resources,
+    } = built;
     let mut tx = app.db.begin().await?;
     if is_new || dataset.title != old_title {
         let slug = slugs::unique(
@@ -406,11 +458,200 @@ pub async fn apply(
     repo::set_dataset_keys(&mut tx, &dataset.id, &ctx.source.id, remote_id, &ctx.domain).await?;
     portail_db::changes::record(&mut tx, DATASET_CHANGE, &dataset.id, ctx.now).await?;
     tx.commit().await?;
-    Ok(if is_new {
-        Outcome::Created(dataset.id)
-    } else {
-        Outcome::Updated(dataset.id)
-    })
+    Ok(outcome)
+}
+
+/// Processes one remote dataset; with `dry_run` nothing is written. Errors of the record
+/// itself are [`Outcome::Failed`]; `Err` is left for the unexpected.
+pub async fn apply(
+    app: &App,
+    ctx: &mut RunContext,
+    remote: &RemoteDataset,
+    dry_run: bool,
+) -> AppResult<Outcome> {
+    let admitted = match admit(ctx, remote) {
+        Ok(admitted) => admitted,
+        Err(outcome) => return Ok(outcome),
+    };
+    let remote_id = admitted.remote_id;
+    let matched = repo::match_dataset(
+        &app.db,
+        remote_id,
+        is_uri(remote_id),
+        &ctx.source.id,
+        &ctx.domain,
+    )
+    .await?;
+    let built = match build(app, ctx, admitted, matched.as_deref()).await? {
+        Ok(built) => built,
+        Err(outcome) => return Ok(outcome),
+    };
+    if dry_run {
+        return Ok(written(&built));
+    }
+    store(app, ctx, remote_id, built).await
+}
+
+/// Processes a page of records and writes it: what became of each record, in the page's
+/// order, with its remote id.
+///
+/// Same outcomes as [`apply`] on each record in turn, in far fewer statements: the page's
+/// matches are looked up at once, and its new datasets are inserted together in one
+/// transaction, many rows per statement. Updates, and the new datasets whose natural slug is
+/// taken, are written one by one. Each record stays all or nothing: if the shared
+/// transaction fails, its records are written again one by one, so that only the faulty one
+/// fails.
+pub async fn apply_page(
+    app: &App,
+    ctx: &mut RunContext,
+    page: &[RemoteRecord],
+) -> Vec<(Option<String>, Outcome)> {
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; page.len()];
+    let mut remote_ids: Vec<Option<String>> = Vec::with_capacity(page.len());
+    let mut admitted = Vec::new();
+    for (i, record) in page.iter().enumerate() {
+        match record {
+            RemoteRecord::Dataset(remote) => {
+                remote_ids.push(Some(remote.remote_id.clone()));
+                match admit(ctx, remote) {
+                    Ok(a) => admitted.push((i, a)),
+                    Err(outcome) => outcomes[i] = Some(outcome),
+                }
+            }
+            RemoteRecord::Skipped { remote_id, reason } => {
+                remote_ids.push(remote_id.clone());
+                outcomes[i] = Some(Outcome::Skipped(reason.clone()));
+            }
+            RemoteRecord::Failed(e) => {
+                remote_ids.push(e.remote_id.clone());
+                outcomes[i] = Some(Outcome::Failed(e.message.clone(), None));
+            }
+        }
+    }
+    let ids: Vec<&str> = admitted.iter().map(|(_, a)| a.remote_id).collect();
+    let matched = repo::match_datasets(&app.db, &ids, is_uri, &ctx.source.id, &ctx.domain).await;
+    let matched = match matched {
+        Ok(matched) => matched,
+        // A database hiccup fails the records it concerns, not the run.
+        Err(e) => {
+            let message = AppError::from(e).to_string();
+            for (i, _) in admitted {
+                outcomes[i] = Some(Outcome::Failed(message.clone(), None));
+            }
+            return finish_page(remote_ids, outcomes);
+        }
+    };
+    let mut fresh: Vec<(usize, &str, Built)> = Vec::new();
+    for (i, a) in admitted {
+        let remote_id = a.remote_id;
+        let outcome = match build(app, ctx, a, matched.get(remote_id).map(String::as_str)).await {
+            Ok(Ok(built)) if built.is_new => {
+                fresh.push((i, remote_id, built));
+                continue;
+            }
+            Ok(Ok(built)) => store(app, ctx, remote_id, built).await,
+            Ok(Err(outcome)) => Ok(outcome),
+            Err(e) => Err(e),
+        };
+        outcomes[i] = Some(outcome.unwrap_or_else(|e| Outcome::Failed(e.to_string(), None)));
+    }
+    for (i, outcome) in store_new(app, ctx, fresh).await {
+        outcomes[i] = Some(outcome);
+    }
+    finish_page(remote_ids, outcomes)
+}
+
+fn finish_page(
+    remote_ids: Vec<Option<String>>,
+    outcomes: Vec<Option<Outcome>>,
+) -> Vec<(Option<String>, Outcome)> {
+    remote_ids
+        .into_iter()
+        .zip(outcomes)
+        .map(|(rid, outcome)| {
+            (
+                rid,
+                outcome.unwrap_or_else(|| Outcome::Failed("not processed".into(), None)),
+            )
+        })
+        .collect()
+}
+
+/// Inserts new datasets together (see [`apply_page`]); returns each one's outcome by its
+/// index in the page.
+async fn store_new(
+    app: &App,
+    ctx: &RunContext,
+    mut fresh: Vec<(usize, &str, Built)>,
+) -> Vec<(usize, Outcome)> {
+    let mut outcomes = Vec::with_capacity(fresh.len());
+    if !fresh.is_empty() {
+        // On failure `fresh` is left whole: everything is written again one by one below.
+        if let Ok(inserted) = insert_batch(app, ctx, &mut fresh).await {
+            outcomes.extend(inserted);
+        }
+    }
+    for (i, remote_id, built) in fresh {
+        let outcome = store(app, ctx, remote_id, built)
+            .await
+            .unwrap_or_else(|e| Outcome::Failed(e.to_string(), None));
+        outcomes.push((i, outcome));
+    }
+    outcomes
+}
+
+/// Inserts, in one transaction, the new datasets whose title's slug no dataset has and no
+/// other of the batch wants, and takes them out of `fresh`; the rest are left for [`store`],
+/// which finds a free suffix. On error nothing is written and `fresh` is left whole.
+async fn insert_batch(
+    app: &App,
+    ctx: &RunContext,
+    fresh: &mut Vec<(usize, &str, Built)>,
+) -> AppResult<Vec<(usize, Outcome)>> {
+    let mut tx = app.db.begin().await?;
+    let bases: Vec<String> = fresh
+        .iter()
+        .map(|(_, _, b)| slug_base(&b.dataset.title))
+        .collect();
+    let taken = portail_db::bulk::taken_dataset_slugs(&mut tx, &bases).await?;
+    let chosen: Vec<bool> = {
+        let mut wanted = HashSet::new();
+        bases
+            .iter()
+            .map(|base| !taken.contains(base) && wanted.insert(base.as_str()))
+            .collect()
+    };
+    let mut datasets = Vec::new();
+    let mut keys = Vec::new();
+    for ((_, remote_id, built), (base, _)) in fresh
+        .iter()
+        .zip(bases.iter().zip(&chosen))
+        .filter(|(_, (_, chosen))| **chosen)
+    {
+        let mut dataset = built.dataset.clone();
+        dataset.slug = base.clone();
+        datasets.push(dataset);
+        keys.push(portail_db::bulk::HarvestKeys {
+            source_id: &ctx.source.id,
+            remote_id,
+            domain: &ctx.domain,
+        });
+    }
+    let ids: Vec<String> = datasets.iter().map(|d| d.id.clone()).collect();
+    portail_db::bulk::insert_harvested(&mut tx, &datasets, &keys).await?;
+    portail_db::bulk::record_changes(&mut tx, DATASET_CHANGE, &ids, ctx.now).await?;
+    tx.commit().await?;
+    let mut inserted = Vec::with_capacity(ids.len());
+    let mut rest = Vec::new();
+    for (entry, chosen) in fresh.drain(..).zip(chosen) {
+        if chosen {
+            inserted.push((entry.0, written(&entry.2)));
+        } else {
+            rest.push(entry);
+        }
+    }
+    *fresh = rest;
+    Ok(inserted)
 }
 
 /// Archives a dataset that left the remote (udata: `harvest.archived = "not-on-remote"`).

@@ -100,6 +100,62 @@ impl Drop for Heartbeat {
     }
 }
 
+/// A page as the reading task hands it over, with the remote's announced total.
+type FetchedPage = Result<(Vec<RemoteRecord>, Option<u64>), portail_harvest::HarvestError>;
+
+/// Reads the source one page ahead of the writes: the next page is fetched and parsed by
+/// another task (so on another core) while the current one is written to the database.
+/// Dropping it stops the reading.
+struct Prefetch {
+    pages: tokio::sync::mpsc::Receiver<FetchedPage>,
+    task: Option<tokio::task::JoinHandle<Harvester<HttpFetcher>>>,
+}
+
+impl Prefetch {
+    fn start(mut harvester: Harvester<HttpFetcher>) -> Prefetch {
+        let (sender, pages) = tokio::sync::mpsc::channel(1);
+        let task = tokio::spawn(async move {
+            loop {
+                let fetched = match harvester.next_page().await {
+                    Ok(Some(page)) => Ok((page, harvester.total_hint())),
+                    Ok(None) => break,
+                    Err(e) => Err(e),
+                };
+                let failed = fetched.is_err();
+                if sender.send(fetched).await.is_err() || failed {
+                    break;
+                }
+            }
+            harvester
+        });
+        Prefetch {
+            pages,
+            task: Some(task),
+        }
+    }
+
+    /// The next page, `None` after the last one or after an error.
+    async fn next(&mut self) -> Option<FetchedPage> {
+        self.pages.recv().await
+    }
+
+    /// Stops the reading and gives the harvester back, for its end state (`None` if the
+    /// reading task panicked).
+    async fn finish(mut self) -> Option<Harvester<HttpFetcher>> {
+        self.pages.close();
+        let task = self.task.take()?;
+        task.await.ok()
+    }
+}
+
+impl Drop for Prefetch {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
 /// Fails the pending and running jobs whose heartbeat is older than [`STALE_AFTER`]: their
 /// process stopped (killed, crashed, restarted) during the run. Jobs of live processes, on
 /// this node or another sharing the database, keep a fresh heartbeat and are left alone.
@@ -133,7 +189,7 @@ pub async fn run_job(
     job.status = JobStatus::Initializing;
     job.started_at = Some(now);
     repo::update_job(&app.db, &job).await?;
-    let mut harvester = match harvester(app, source, None) {
+    let harvester = match harvester(app, source, None) {
         Ok(h) => h,
         Err(message) => {
             job.errors.push(error(now, message));
@@ -145,10 +201,13 @@ pub async fn run_job(
     let mut ctx = RunContext::new(source.clone(), now);
     let mut state = Progress::default();
     let mut walk_failed = false;
-    loop {
-        let page = match harvester.next_page().await {
-            Ok(Some(page)) => page,
-            Ok(None) => break,
+    let mut walk = Prefetch::start(harvester);
+    while let Some(next) = walk.next().await {
+        let page = match next {
+            Ok((page, total_hint)) => {
+                state.total_hint = total_hint;
+                page
+            }
             Err(e) => {
                 job.errors.push(error(app.clock.now(), e.to_string()));
                 walk_failed = true;
@@ -156,25 +215,10 @@ pub async fn run_job(
             }
         };
         state.pages += 1;
+        let at = app.clock.now();
+        ctx.now = at;
         let mut items = Vec::with_capacity(page.len());
-        for record in page {
-            let at = app.clock.now();
-            ctx.now = at;
-            let written = match record {
-                RemoteRecord::Dataset(remote) => {
-                    let rid = Some(remote.remote_id.clone());
-                    match records::apply(app, &mut ctx, &remote, false).await {
-                        Ok(outcome) => (rid, outcome),
-                        // A database hiccup on one record fails that record, not the run.
-                        Err(e) => (rid, Outcome::Failed(e.to_string(), None)),
-                    }
-                }
-                RemoteRecord::Skipped { remote_id, reason } => {
-                    (remote_id, Outcome::Skipped(reason))
-                }
-                RemoteRecord::Failed(e) => (e.remote_id, Outcome::Failed(e.message, None)),
-            };
-            let (remote_id, outcome) = written;
+        for (remote_id, outcome) in records::apply_page(app, &mut ctx, &page).await {
             let entry = match outcome {
                 Outcome::Created(id) => {
                     job.counts.created += 1;
@@ -201,12 +245,18 @@ pub async fn run_job(
         }
         repo::insert_items(&app.db, &job.id, &items).await?;
         repo::update_job(&app.db, &job).await?;
-        state.total_hint = harvester.total_hint();
         state.elapsed = started.elapsed();
         if let Some(report) = progress {
             report(&state);
         }
     }
+    let Some(harvester) = walk.finish().await else {
+        job.errors.push(error(
+            app.clock.now(),
+            "the reading of the remote catalog stopped unexpectedly",
+        ));
+        return finish(app, job, true).await;
+    };
     let complete = !walk_failed && !harvester.max_items_reached();
     if harvester.max_items_reached() {
         job.errors.push(error(

@@ -1196,3 +1196,57 @@ async fn a_schedule_asked_at_creation_is_checked_and_applied_on_acceptance() {
     // 2026-03-01 is a Sunday.
     assert_eq!(r.body["next_run_at"], "2026-03-02T03:00:00Z");
 }
+
+/// A page's new datasets are inserted together (`records::apply_page`): titles that want the
+/// same slug, or a slug some dataset already has, still get distinct slugs, and every record
+/// keeps its own item, in the page's order.
+#[tokio::test]
+async fn new_datasets_of_a_page_get_distinct_slugs_and_their_own_items() {
+    let t = portal().await;
+    let owner = t.user("Owner").await;
+    let sysadmin = t.sysadmin("Root").await;
+    let taken = t.dataset(&owner, json!({"title": "Déjà là"})).await;
+    assert_eq!(taken["slug"], "deja-la");
+    let catalog = Catalog::start(&["a", "b", "c", "d"]).await;
+    catalog.retitle("a", "Jeu commun");
+    catalog.retitle("b", "Jeu commun");
+    catalog.retitle("c", "Déjà là");
+    let r = create_source(&t, &owner, ckan_body(&catalog, "Slugs", None)).await;
+    let id = r.body["id"].as_str().expect("id").to_owned();
+    let job = accept_and_run(&t, &sysadmin, &id).await;
+    assert_eq!(job.status, JobStatus::Done, "{job:?}");
+    assert_eq!(job.counts.created, 4);
+
+    let mut slugs = Vec::new();
+    for remote in ["a", "b", "c", "d"] {
+        let d = dataset_by_remote(&t, &id, remote).await;
+        let read = t.get(&format!("/api/1/datasets/{}/", d.slug), None).await;
+        assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+        assert_eq!(read.body["harvest"]["remote_id"], remote);
+        slugs.push(d.slug);
+    }
+    assert_eq!(slugs[0], "jeu-commun");
+    assert!(slugs[1].starts_with("jeu-commun-"), "{slugs:?}");
+    assert!(slugs[2].starts_with("deja-la-"), "{slugs:?}");
+    assert_eq!(slugs[3], "jeu-d");
+    let r = t
+        .get(&format!("/api/1/harvest/job/{}/", job.id), None)
+        .await;
+    let remotes: Vec<&str> = r.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["remote_id"].as_str())
+        .collect();
+    assert_eq!(remotes, ["a", "b", "c", "d"], "{}", r.text);
+
+    // Search sees the datasets inserted together (their outbox rows are written with them).
+    t.wait_for_search().await;
+    let found = t.get("/api/2/datasets/search/?q=commun", None).await;
+    assert_eq!(found.body["total"], 2, "{}", found.text);
+
+    // A second run updates all four in place.
+    let job = accept_and_run(&t, &sysadmin, &id).await;
+    assert_eq!((job.counts.created, job.counts.updated), (0, 4), "{job:?}");
+    assert_eq!(harvested_count(&t, &id).await, 4);
+}
