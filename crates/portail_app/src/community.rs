@@ -1,8 +1,10 @@
-//! Community resources (udata's `CommunityResource`): links that anyone signed in attaches to
-//! a dataset they can see, as themselves or for their organization. Edited or deleted by
-//! their owner, or an admin or editor of their organization.
+//! Community resources (udata's `CommunityResource`): links or uploaded files that anyone
+//! signed in attaches to a dataset they can see, as themselves or for their organization.
+//! Edited, deleted or given a new file by their owner, an admin or editor of their
+//! organization, or a sysadmin. Uploaded files are stored under `community/{dataset id}/`
+//! through the same upload code as the publisher's files ([`crate::files`]).
 
-use portail_core::model::{Filetype, Publisher, Resource};
+use portail_core::model::{Dataset, Filetype, Publisher, Resource};
 use portail_core::permissions::{self, Actor};
 use portail_core::validation::{self, Mode, Patch};
 use portail_db::community::{self as repo, CommunityQuery, CommunityResource};
@@ -10,12 +12,14 @@ use portail_db::organizations;
 use serde_json::{Map, Value};
 
 use crate::errors::PERMISSION_DENIED;
+use crate::files::{self, Placement, StoredFile, UploadFields};
 use crate::resources::{apply_resource_patch, new_resource};
 use crate::{App, AppError, AppResult};
 
 const NOT_FOUND: &str = "Community resource not found";
 
-fn to_resource(c: &CommunityResource) -> Resource {
+/// A community resource seen as a resource (for the shared validation and the downloads).
+pub(crate) fn to_resource(c: &CommunityResource) -> Resource {
     Resource {
         id: c.id.clone(),
         dataset_id: c.dataset_id.clone(),
@@ -28,10 +32,10 @@ fn to_resource(c: &CommunityResource) -> Resource {
         format: c.format.clone(),
         mime: c.mime.clone(),
         filesize: c.filesize,
-        checksum: None,
+        checksum: c.checksum.clone(),
         extras: c.extras.clone(),
         harvest: None,
-        fs_filename: None,
+        fs_filename: c.fs_filename.clone(),
         downloads: 0,
         created_at_internal: c.created_at,
         last_modified_internal: c.last_modified,
@@ -51,6 +55,8 @@ fn from_resource(r: Resource, dataset_id: String, publisher: Publisher) -> Commu
         format: r.format,
         mime: r.mime,
         filesize: r.filesize,
+        checksum: r.checksum,
+        fs_filename: r.fs_filename,
         extras: r.extras,
         created_at: r.created_at_internal,
         last_modified: r.last_modified_internal,
@@ -182,7 +188,139 @@ pub async fn delete(app: &App, actor: &Actor, id: &str) -> AppResult<()> {
     let mut tx = app.db.begin().await?;
     repo::delete(&mut tx, &c.id).await?;
     tx.commit().await?;
+    // After the commit: a failed delete leaves an orphan for the cleanup, never a dangling row.
+    if let Some(key) = &c.fs_filename {
+        files::discard(app, key).await;
+    }
     Ok(())
+}
+
+/// Checks, before any byte is read, that the actor may propose a file on this dataset (they
+/// can see it, as for a link). Answers where the upload's files go.
+pub async fn authorize_upload(
+    app: &App,
+    actor: &Actor,
+    dataset: &str,
+) -> AppResult<(Dataset, Placement)> {
+    app.storage()?;
+    let d = crate::datasets::get(app, Some(actor), dataset).await?;
+    let placement = Placement::Community {
+        dataset_id: d.id.clone(),
+        user_id: actor.user_id.clone(),
+    };
+    Ok((d, placement))
+}
+
+/// Checks, before any byte is read, that the actor may replace the file of this community
+/// resource: it exists on a dataset they can see, it is a file, and they may edit it.
+pub async fn authorize_replace(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+) -> AppResult<(CommunityResource, Placement)> {
+    app.storage()?;
+    let c = get(app, Some(actor), id).await?;
+    if !can_edit(Some(actor), &c) {
+        return Err(AppError::Forbidden(PERMISSION_DENIED.into()));
+    }
+    if c.filetype != Filetype::File.as_str() {
+        return Err(AppError::BadRequest(
+            "This community resource is a remote link: only hosted files can be replaced by an upload."
+                .into(),
+        ));
+    }
+    let placement = Placement::Community {
+        dataset_id: c.dataset_id.clone(),
+        user_id: actor.user_id.clone(),
+    };
+    Ok((c, placement))
+}
+
+/// Creates a community resource from a stored file (from [`authorize_upload`]'s placement),
+/// as the actor or for the organization named in the fields. On failure the file is deleted.
+pub async fn attach_new(
+    app: &App,
+    actor: &Actor,
+    dataset: &Dataset,
+    stored: StoredFile,
+    fields: UploadFields,
+) -> AppResult<CommunityResource> {
+    let result = attach_new_inner(app, actor, dataset, &stored, &fields).await;
+    if result.is_err() {
+        files::discard(app, &stored.key).await;
+    }
+    result
+}
+
+async fn attach_new_inner(
+    app: &App,
+    actor: &Actor,
+    dataset: &Dataset,
+    stored: &StoredFile,
+    fields: &UploadFields,
+) -> AppResult<CommunityResource> {
+    files::check_content(&stored.filename, &stored.written.head)?;
+    let kind = files::upload_kind(fields)?;
+    let mut body = Map::new();
+    if let Some(org) = fields
+        .organization
+        .as_deref()
+        .filter(|o| !o.trim().is_empty())
+    {
+        body.insert("organization".into(), Value::String(org.trim().to_owned()));
+    }
+    let publisher = publisher_from(app, actor, &body)
+        .await?
+        .unwrap_or_else(|| Publisher::User(actor.user_id.clone()));
+    let now = app.clock.now();
+    let resource = files::file_resource(&dataset.id, stored, fields, kind, 0, now)?;
+    let c = from_resource(resource, dataset.id.clone(), publisher);
+    let mut tx = app.db.begin().await?;
+    repo::insert(&mut tx, &c).await?;
+    tx.commit().await?;
+    Ok(c)
+}
+
+/// Points a community resource at a newly stored file, then deletes the old file. On failure
+/// the new file is deleted.
+pub async fn attach_replacement(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    stored: StoredFile,
+) -> AppResult<CommunityResource> {
+    let result = replace_inner(app, actor, id, &stored).await;
+    match result {
+        Ok((c, old)) => {
+            if let Some(old) = old.filter(|k| *k != stored.key) {
+                files::discard(app, &old).await;
+            }
+            Ok(c)
+        }
+        Err(e) => {
+            files::discard(app, &stored.key).await;
+            Err(e)
+        }
+    }
+}
+
+async fn replace_inner(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    stored: &StoredFile,
+) -> AppResult<(CommunityResource, Option<String>)> {
+    files::check_content(&stored.filename, &stored.written.head)?;
+    // Checked again: the resource may have changed while the file streamed.
+    let (c, _) = authorize_replace(app, actor, id).await?;
+    let mut r = to_resource(&c);
+    let old = r.fs_filename.clone();
+    files::apply_file(&mut r, stored, app.clock.now());
+    let updated = from_resource(r, c.dataset_id.clone(), c.publisher.clone());
+    let mut tx = app.db.begin().await?;
+    repo::update(&mut tx, &updated).await?;
+    tx.commit().await?;
+    Ok((updated, old))
 }
 
 /// Filters of `GET /api/1/datasets/community_resources/`.

@@ -120,12 +120,52 @@ pub fn check_content(filename: &str, head: &[u8]) -> AppResult<()> {
     }
 }
 
-/// The storage key of a new file: `resources/{dataset id}/{timestamp}-{nonce}/{normalised name}`.
+/// Where the files of an upload are kept: with the publisher's resources of a dataset, or with
+/// the community resources one user proposes on it. The placement decides the storage keys of
+/// the file and of its chunks, so that neither kind of upload can reach the other's files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Placement {
+    /// A publisher's resource: files under `resources/{dataset id}/`.
+    Resource { dataset_id: String },
+    /// A community resource: files under `community/{dataset id}/`, chunks scoped by dataset
+    /// and user (anyone signed in may propose one, so an upload id must not be shared).
+    Community { dataset_id: String, user_id: String },
+}
+
+impl Placement {
+    /// The folder of the finished files.
+    fn prefix(&self) -> String {
+        match self {
+            Placement::Resource { dataset_id } => format!("resources/{dataset_id}"),
+            Placement::Community { dataset_id, .. } => format!("community/{dataset_id}"),
+        }
+    }
+
+    /// Storage folder of a chunked upload. The client chooses the upload id, so it is scoped
+    /// by dataset (and by user for community files): a user who learns another's id cannot
+    /// finish that upload into a dataset of their own, nor slip parts into it. One path
+    /// segment under `chunks/`, as [`purge_chunks`] expects.
+    fn upload_dir(&self, uuid: &str) -> String {
+        match self {
+            Placement::Resource { dataset_id } => format!("chunks/{dataset_id}-{uuid}"),
+            Placement::Community {
+                dataset_id,
+                user_id,
+            } => format!("chunks/community-{dataset_id}-{user_id}-{uuid}"),
+        }
+    }
+}
+
+/// The storage folders of hosted files, which [`purge_orphans`] looks after.
+const FILE_FOLDERS: [&str; 2] = ["resources", "community"];
+
+/// The storage key of a new file: `{resources|community}/{dataset id}/{timestamp}-{nonce}/{normalised name}`.
 /// A fresh key per upload means a replacement never overwrites the file still referenced.
-pub fn file_key(dataset_id: &str, filename: &str, now: DateTime<Utc>) -> String {
+pub fn file_key(placement: &Placement, filename: &str, now: DateTime<Utc>) -> String {
     let nonce = uuid::Uuid::new_v4().simple().to_string();
     format!(
-        "resources/{dataset_id}/{}-{}/{}",
+        "{}/{}-{}/{}",
+        placement.prefix(),
         now.format("%Y%m%d-%H%M%S"),
         &nonce[..8],
         slugify_filename(filename)
@@ -152,6 +192,8 @@ pub struct UploadFields {
     pub title: Option<String>,
     pub description: Option<String>,
     pub kind: Option<String>,
+    /// The organization a community resource is proposed for (publishers' uploads ignore it).
+    pub organization: Option<String>,
 }
 
 fn title_from_filename(filename: &str) -> String {
@@ -167,7 +209,8 @@ fn title_from_filename(filename: &str) -> String {
     }
 }
 
-fn apply_file(resource: &mut Resource, stored: &StoredFile, now: DateTime<Utc>) {
+/// Points a resource at a stored file: url, storage key, size, checksum, mime, format.
+pub(crate) fn apply_file(resource: &mut Resource, stored: &StoredFile, now: DateTime<Utc>) {
     resource.filetype = Filetype::File;
     resource.url = file_url(&stored.key);
     resource.fs_filename = Some(stored.key.clone());
@@ -196,6 +239,43 @@ pub async fn attach_new(
     result
 }
 
+/// Checks the optional `type` of an upload: a known resource type, or `main` when none.
+pub(crate) fn upload_kind(fields: &UploadFields) -> AppResult<String> {
+    match fields.kind.as_deref() {
+        None | Some("") => Ok("main".into()),
+        Some(k) => Ok(portail_core::reference::find_choice(
+            portail_core::reference::RESOURCE_TYPES,
+            k,
+        )
+        .ok_or_else(|| AppError::field("type", format!("Unknown resource type \"{k}\".")))?
+        .id
+        .to_owned()),
+    }
+}
+
+/// A new `file` resource for a stored file, titled from the upload's fields or the file name.
+pub(crate) fn file_resource(
+    dataset_id: &str,
+    stored: &StoredFile,
+    fields: &UploadFields,
+    kind: String,
+    position: i64,
+    now: DateTime<Utc>,
+) -> AppResult<Resource> {
+    let patch = ResourcePatch::default();
+    let mut resource = new_resource(dataset_id, patch, Filetype::File, position, now)?;
+    resource.title = fields
+        .title
+        .as_deref()
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| t.trim().chars().take(350).collect())
+        .unwrap_or_else(|| title_from_filename(&stored.filename));
+    resource.description = fields.description.clone().filter(|t| !t.trim().is_empty());
+    resource.kind = kind;
+    apply_file(&mut resource, stored, now);
+    Ok(resource)
+}
+
 async fn attach_new_inner(
     app: &App,
     actor: &Actor,
@@ -205,15 +285,7 @@ async fn attach_new_inner(
 ) -> AppResult<(Dataset, Resource)> {
     check_content(&stored.filename, &stored.written.head)?;
     let now = app.clock.now();
-    let kind = match fields.kind.as_deref() {
-        None | Some("") => None,
-        Some(k) => Some(
-            portail_core::reference::find_choice(portail_core::reference::RESOURCE_TYPES, k)
-                .ok_or_else(|| AppError::field("type", format!("Unknown resource type \"{k}\".")))?
-                .id
-                .to_owned(),
-        ),
-    };
+    let kind = upload_kind(&fields)?;
     let stored = stored.clone();
     modify(app, actor, dataset, false, move |d, tx| {
         let stored = stored.clone();
@@ -221,16 +293,7 @@ async fn attach_new_inner(
         let kind = kind.clone();
         Box::pin(async move {
             let first = d.resources.iter().map(|r| r.position).min().unwrap_or(1);
-            let patch = ResourcePatch::default();
-            let mut resource = new_resource(&d.id, patch, Filetype::File, first - 1, now)?;
-            resource.title = fields
-                .title
-                .filter(|t| !t.trim().is_empty())
-                .map(|t| t.trim().chars().take(350).collect())
-                .unwrap_or_else(|| title_from_filename(&stored.filename));
-            resource.description = fields.description.filter(|t| !t.trim().is_empty());
-            resource.kind = kind.unwrap_or_else(|| "main".into());
-            apply_file(&mut resource, &stored, now);
+            let resource = file_resource(&d.id, &stored, &fields, kind, first - 1, now)?;
             portail_db::resources::insert(tx, &resource).await?;
             d.resources.insert(0, resource.clone());
             Ok(resource)
@@ -314,16 +377,9 @@ pub fn check_upload_uuid(uuid: &str) -> AppResult<()> {
     }
 }
 
-/// Storage folder of a chunked upload. The client chooses the upload id, so it is scoped by
-/// dataset: a user who learns another's id cannot finish that upload into a dataset of their
-/// own, nor slip parts into it.
-fn upload_dir(dataset_id: &str, uuid: &str) -> String {
-    format!("chunks/{dataset_id}-{uuid}")
-}
-
 /// Storage key of one chunk.
-pub fn chunk_key(dataset_id: &str, uuid: &str, part: u64) -> String {
-    format!("{}/{part:08}", upload_dir(dataset_id, uuid))
+pub fn chunk_key(placement: &Placement, uuid: &str, part: u64) -> String {
+    format!("{}/{part:08}", placement.upload_dir(uuid))
 }
 
 /// What is remembered of a chunked upload between calls (udata's `meta.json`).
@@ -336,11 +392,11 @@ pub struct ChunkMeta {
 }
 
 /// Records the metadata of a chunked upload after a chunk was stored.
-pub async fn record_chunk(app: &App, dataset_id: &str, meta: &ChunkMeta) -> AppResult<()> {
+pub async fn record_chunk(app: &App, placement: &Placement, meta: &ChunkMeta) -> AppResult<()> {
     let body = serde_json::to_vec(meta).map_err(|e| AppError::Internal(e.to_string()))?;
     app.storage()?
         .put_bytes(
-            &format!("{}/meta.json", upload_dir(dataset_id, &meta.uuid)),
+            &format!("{}/meta.json", placement.upload_dir(&meta.uuid)),
             Bytes::from(body),
         )
         .await?;
@@ -351,7 +407,7 @@ pub async fn record_chunk(app: &App, dataset_id: &str, meta: &ChunkMeta) -> AppR
 /// deletes the chunks. Missing parts are a 400 naming them, so the client can resend them.
 pub async fn assemble(
     app: &App,
-    dataset_id: &str,
+    placement: &Placement,
     uuid: &str,
     filename: &str,
     totalparts: u64,
@@ -364,7 +420,7 @@ pub async fn assemble(
             "Expected between 1 and 100000 parts.",
         ));
     }
-    let dir = upload_dir(dataset_id, uuid);
+    let dir = placement.upload_dir(uuid);
     let present: std::collections::HashMap<String, u64> = storage
         .list(&dir)
         .await?
@@ -372,7 +428,7 @@ pub async fn assemble(
         .map(|o| (o.key, o.size))
         .collect();
     let missing: Vec<u64> = (0..totalparts)
-        .filter(|p| !present.contains_key(&chunk_key(dataset_id, uuid, *p)))
+        .filter(|p| !present.contains_key(&chunk_key(placement, uuid, *p)))
         .collect();
     if !missing.is_empty() {
         let shown: Vec<String> = missing.iter().take(20).map(u64::to_string).collect();
@@ -382,13 +438,13 @@ pub async fn assemble(
         )));
     }
     let total: u64 = (0..totalparts)
-        .map(|p| present[&chunk_key(dataset_id, uuid, p)])
+        .map(|p| present[&chunk_key(placement, uuid, p)])
         .sum();
     check_size(app, total)?;
     check_filename(app, filename)?;
-    let key = file_key(dataset_id, filename, app.clock.now());
+    let key = file_key(placement, filename, app.clock.now());
     let mut writer = storage.writer(&key).await?;
-    let copied = copy_chunks(storage, dataset_id, uuid, totalparts, &mut writer).await;
+    let copied = copy_chunks(storage, placement, uuid, totalparts, &mut writer).await;
     if let Err(e) = copied {
         let _ = writer.abort().await;
         return Err(e);
@@ -404,13 +460,13 @@ pub async fn assemble(
 
 async fn copy_chunks(
     storage: &Storage,
-    dataset_id: &str,
+    placement: &Placement,
     uuid: &str,
     totalparts: u64,
     writer: &mut portail_storage::Writer,
 ) -> AppResult<()> {
     for part in 0..totalparts {
-        let key = chunk_key(dataset_id, uuid, part);
+        let key = chunk_key(placement, uuid, part);
         let mut stream = storage.get(&key, None).await?.stream;
         while let Some(bytes) = stream.try_next().await? {
             writer.write(bytes).await?;
@@ -466,18 +522,22 @@ pub async fn purge_chunks(app: &App) -> AppResult<usize> {
 /// file before the database refers to it).
 pub const ORPHAN_GRACE: Duration = Duration::from_secs(3600);
 
-/// Deletes files that no resource refers to (left by a crash between writing a file and
-/// recording it, or by a failed delete), and stale staging files. Returns how many went.
+/// Deletes files that no resource nor community resource refers to (left by a crash between
+/// writing a file and recording it, by a failed delete, or by a purged dataset's community
+/// resources), and stale staging files. Returns how many went.
 pub async fn purge_orphans(app: &App, grace: Duration) -> AppResult<usize> {
     let storage = app.storage()?;
-    let referenced = portail_db::resources::referenced_files(&app.db).await?;
+    let mut referenced = portail_db::resources::referenced_files(&app.db).await?;
+    referenced.extend(portail_db::community::referenced_files(&app.db).await?);
     let cutoff =
         app.clock.now() - chrono::Duration::from_std(grace).unwrap_or(chrono::Duration::hours(1));
     let mut removed = storage.cleanup_staging(grace)?;
-    for o in storage.list("resources").await? {
-        if !referenced.contains(&o.key) && o.last_modified < cutoff {
-            storage.delete(&o.key).await?;
-            removed += 1;
+    for folder in FILE_FOLDERS {
+        for o in storage.list(folder).await? {
+            if !referenced.contains(&o.key) && o.last_modified < cutoff {
+                storage.delete(&o.key).await?;
+                removed += 1;
+            }
         }
     }
     Ok(removed)
@@ -486,25 +546,41 @@ pub async fn purge_orphans(app: &App, grace: Duration) -> AppResult<usize> {
 /// A hosted file the actor may download.
 #[derive(Debug, Clone)]
 pub struct Downloadable {
+    /// The resource, or the community resource seen as one, served at the key.
     pub resource: Resource,
     /// True when anyone may download it (its dataset is public): only then may shared caches
     /// keep a copy.
     pub public: bool,
+    /// True for a publisher's resource, whose downloads are counted (community resources
+    /// have no counter).
+    pub counted: bool,
 }
 
-/// Finds the resource served at a storage key, if the actor may read its dataset: private and
-/// deleted datasets' files are not downloadable by others (404).
+/// Finds the resource (or community resource) served at a storage key, if the actor may read
+/// its dataset: private and deleted datasets' files are not downloadable by others (404).
 pub async fn find_download(app: &App, actor: Option<&Actor>, key: &str) -> AppResult<Downloadable> {
     let not_found = || AppError::NotFound("File not found".into());
-    let resource = portail_db::resources::find_by_fs_filename(&app.db, key)
-        .await?
-        .ok_or_else(not_found)?;
+    let (resource, counted) = if key.starts_with("community/") {
+        let c = portail_db::community::find_by_fs_filename(&app.db, key)
+            .await?
+            .ok_or_else(not_found)?;
+        (crate::community::to_resource(&c), false)
+    } else {
+        let r = portail_db::resources::find_by_fs_filename(&app.db, key)
+            .await?
+            .ok_or_else(not_found)?;
+        (r, true)
+    };
     let (dataset, _) = portail_db::datasets::find_without_resources(&app.db, &resource.dataset_id)
         .await?
         .ok_or_else(not_found)?;
     let dataset = check_readable(actor, dataset).map_err(|_| not_found())?;
     let public = !dataset.private && dataset.archived_at.is_none() && dataset.deleted_at.is_none();
-    Ok(Downloadable { resource, public })
+    Ok(Downloadable {
+        resource,
+        public,
+        counted,
+    })
 }
 
 #[cfg(test)]
@@ -514,13 +590,28 @@ mod tests {
     #[test]
     fn keys_are_safe_and_unique() {
         let now = Utc::now();
-        let a = file_key("abc", "Mon Fichier (v2).CSV", now);
-        let b = file_key("abc", "Mon Fichier (v2).CSV", now);
+        let resources = Placement::Resource {
+            dataset_id: "abc".into(),
+        };
+        let a = file_key(&resources, "Mon Fichier (v2).CSV", now);
+        let b = file_key(&resources, "Mon Fichier (v2).CSV", now);
         assert_ne!(a, b);
         assert!(a.starts_with("resources/abc/"));
         assert!(a.ends_with("/mon-fichier-v2.csv"), "{a}");
         assert!(check_upload_uuid("3f2a-ok").is_ok());
         assert!(check_upload_uuid("../etc").is_err());
-        assert_eq!(chunk_key("d", "u", 3), "chunks/d-u/00000003");
+        let d = Placement::Resource {
+            dataset_id: "d".into(),
+        };
+        assert_eq!(chunk_key(&d, "u", 3), "chunks/d-u/00000003");
+        let community = Placement::Community {
+            dataset_id: "d".into(),
+            user_id: "p".into(),
+        };
+        assert!(file_key(&community, "a.csv", now).starts_with("community/d/"));
+        assert_eq!(
+            chunk_key(&community, "u", 3),
+            "chunks/community-d-p-u/00000003"
+        );
     }
 }

@@ -65,6 +65,43 @@ pub async fn site_by_month(app: &App) -> AppResult<(BTreeMap<String, i64>, BTree
     ))
 }
 
+/// How many months udata's stock series cover, the current one included.
+const STOCK_MONTHS: u32 = 13;
+
+/// The site's stock series, as udata's `datasets_by_months`, `users_by_months`, ...: for each
+/// kind, the live public objects created up to the end of each of the last 13 months
+/// (`YYYY-MM` → n, the current month included), at the app's clock.
+pub async fn site_stock_by_month(
+    app: &App,
+) -> AppResult<BTreeMap<&'static str, BTreeMap<String, i64>>> {
+    use chrono::{Datelike, Months, NaiveDate, TimeZone, Utc};
+    let now = app.clock.now();
+    let this_month = NaiveDate::from_ymd_opt(now.year(), now.month(), 1).unwrap_or_default();
+    let months: Vec<NaiveDate> = (0..STOCK_MONTHS)
+        .rev()
+        .filter_map(|back| this_month.checked_sub_months(Months::new(back)))
+        .collect();
+    // A month's stock is what was created before the first instant of the next month.
+    let bounds: Vec<_> = months
+        .iter()
+        .filter_map(|m| m.checked_add_months(Months::new(1)))
+        .map(|next| Utc.from_utc_datetime(&next.and_time(chrono::NaiveTime::MIN)))
+        .collect();
+    let counts = repo::site_stock_before(&app.db, &bounds).await?;
+    Ok(repo::SITE_STOCK_KINDS
+        .iter()
+        .zip(counts)
+        .map(|(kind, row)| {
+            let series = months
+                .iter()
+                .map(|m| m.format("%Y-%m").to_string())
+                .zip(row)
+                .collect();
+            (*kind, series)
+        })
+        .collect())
+}
+
 /// The site's figures.
 pub async fn site(app: &App) -> AppResult<SiteCounts> {
     Ok(repo::site_counts(&app.db).await?)

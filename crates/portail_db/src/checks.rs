@@ -174,6 +174,67 @@ pub async fn site_counts(db: &Db) -> DbResult<SiteCounts> {
     })
 }
 
+/// The kinds of udata's site stock series, in the order [`site_stock_before`] answers them.
+pub const SITE_STOCK_KINDS: [&str; 6] = [
+    "datasets",
+    "users",
+    "organizations",
+    "reuses",
+    "discussions",
+    "harvesters",
+];
+
+/// For each kind of [`SITE_STOCK_KINDS`], how many live public objects were created before
+/// each bound (udata's `*_by_months` stock series): one scan per table whatever the number of
+/// bounds. Objects deleted since are not counted, as udata counts today's objects.
+pub async fn site_stock_before(db: &Db, bounds: &[DateTime<Utc>]) -> DbResult<Vec<Vec<i64>>> {
+    let tables = [
+        "datasets WHERE deleted_at IS NULL AND private = FALSE AND archived_at IS NULL",
+        "users WHERE deleted_at IS NULL AND active = TRUE",
+        "organizations WHERE deleted_at IS NULL",
+        "reuses WHERE deleted_at IS NULL AND private = FALSE",
+        "discussions WHERE TRUE",
+        "harvest_sources WHERE deleted_at IS NULL",
+    ];
+    let created = [
+        "created_at_internal",
+        "created_at",
+        "created_at",
+        "created_at",
+        "created_at",
+        "created_at",
+    ];
+    let mut sql = crate::Sql::default();
+    for (i, (table, column)) in tables.iter().zip(created).enumerate() {
+        if i > 0 {
+            sql.push(" UNION ALL ");
+        }
+        sql.push(&format!("SELECT {i}"));
+        for b in 1..=bounds.len() {
+            sql.push(&format!(", COUNT(CASE WHEN {column} < ${b} THEN 1 END)"));
+        }
+        sql.push(&format!(" FROM {table}"));
+    }
+    sql.push(" ORDER BY 1");
+    sql.args = bounds.iter().map(|b| crate::Arg::Ts(*b)).collect();
+    let rows: Vec<Vec<i64>> = with_db!(db, |p| {
+        let rows = crate::bind_args!(
+            sqlx::query(sqlx::AssertSqlSafe(sql.text.clone())),
+            &sql.args
+        )
+        .fetch_all(p)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                (1..=bounds.len())
+                    .map(|c| sqlx::Row::try_get::<i64, _>(r, c))
+                    .collect::<Result<Vec<i64>, sqlx::Error>>()
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?
+    });
+    Ok(rows)
+}
+
 /// Downloads of a dataset's resources per day, oldest first (for monthly series).
 pub async fn downloads_by_day(
     db: &Db,

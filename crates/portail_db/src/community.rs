@@ -1,8 +1,9 @@
 //! Community resources: files or links that anyone (not only the publisher) attaches to a
-//! dataset; kept apart from the publisher's resources.
+//! dataset; kept apart from the publisher's resources. An uploaded file's storage key is
+//! `fs_filename` (`community/{dataset id}/...`).
 
 use chrono::{DateTime, Utc};
-use portail_core::model::{Extras, Publisher};
+use portail_core::model::{Checksum, Extras, Publisher};
 use serde_json::Value;
 use sqlx::types::Json;
 
@@ -24,6 +25,9 @@ pub struct CommunityResource {
     pub format: Option<String>,
     pub mime: Option<String>,
     pub filesize: Option<i64>,
+    pub checksum: Option<Checksum>,
+    /// The storage key of an uploaded file (`filetype` `file`).
+    pub fs_filename: Option<String>,
     pub extras: Extras,
     pub created_at: DateTime<Utc>,
     pub last_modified: DateTime<Utc>,
@@ -44,6 +48,9 @@ struct Row {
     format: Option<String>,
     mime: Option<String>,
     filesize: Option<i64>,
+    checksum_type: Option<String>,
+    checksum_value: Option<String>,
+    fs_filename: Option<String>,
     extras: Json<Extras>,
     created_at: DateTime<Utc>,
     last_modified: DateTime<Utc>,
@@ -66,6 +73,11 @@ impl From<Row> for CommunityResource {
             format: r.format,
             mime: r.mime,
             filesize: r.filesize,
+            checksum: match (r.checksum_type, r.checksum_value) {
+                (Some(kind), Some(value)) => Some(Checksum { kind, value }),
+                _ => None,
+            },
+            fs_filename: r.fs_filename,
             extras: r.extras.0,
             created_at: r.created_at,
             last_modified: r.last_modified,
@@ -74,7 +86,7 @@ impl From<Row> for CommunityResource {
 }
 
 const COLUMNS: &str = "id, dataset_id, owner_id, organization_id, title, description, filetype, type, url, \
-    format, mime, filesize, extras, created_at, last_modified";
+    format, mime, filesize, extras, created_at, last_modified, checksum_type, checksum_value, fs_filename";
 
 fn args(r: &CommunityResource) -> Vec<Arg> {
     vec![
@@ -93,13 +105,16 @@ fn args(r: &CommunityResource) -> Vec<Arg> {
         Arg::Json(Value::Object(r.extras.clone())),
         Arg::Ts(r.created_at),
         Arg::Ts(r.last_modified),
+        Arg::OptText(r.checksum.as_ref().map(|c| c.kind.clone())),
+        Arg::OptText(r.checksum.as_ref().map(|c| c.value.clone())),
+        Arg::OptText(r.fs_filename.clone()),
     ]
 }
 
 /// Inserts a community resource.
 pub async fn insert(tx: &mut Tx, r: &CommunityResource) -> DbResult<()> {
     let sql = format!(
-        "INSERT INTO community_resources ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+        "INSERT INTO community_resources ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
     );
     let a = args(r);
     with_tx!(tx, |c| bind_args!(
@@ -116,7 +131,8 @@ pub async fn insert(tx: &mut Tx, r: &CommunityResource) -> DbResult<()> {
 pub async fn update(tx: &mut Tx, r: &CommunityResource) -> DbResult<()> {
     let sql = "UPDATE community_resources SET dataset_id = $2, owner_id = $3, organization_id = $4, title = $5, \
         description = $6, filetype = $7, type = $8, url = $9, format = $10, mime = $11, filesize = $12, extras = $13, \
-        created_at = $14, last_modified = $15 WHERE id = $1";
+        created_at = $14, last_modified = $15, checksum_type = $16, checksum_value = $17, fs_filename = $18 \
+        WHERE id = $1";
     let a = args(r);
     with_tx!(tx, |c| bind_args!(sqlx::query(sql), &a)
         .execute(&mut *c)
@@ -145,6 +161,26 @@ pub async fn find(db: &Db, id: &str) -> DbResult<Option<CommunityResource>> {
         .fetch_optional(p)
         .await)?;
     Ok(row.map(CommunityResource::from))
+}
+
+/// The community resource whose uploaded file has this storage key.
+pub async fn find_by_fs_filename(db: &Db, key: &str) -> DbResult<Option<CommunityResource>> {
+    let sql = format!("SELECT {COLUMNS} FROM community_resources WHERE fs_filename = $1");
+    let row: Option<Row> = with_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(key)
+        .fetch_optional(p)
+        .await)?;
+    Ok(row.map(CommunityResource::from))
+}
+
+/// Every storage key referenced by a community resource, for the orphan-file cleanup.
+pub async fn referenced_files(db: &Db) -> DbResult<std::collections::HashSet<String>> {
+    let rows: Vec<(String,)> = with_db!(db, |p| sqlx::query_as(
+        "SELECT fs_filename FROM community_resources WHERE fs_filename IS NOT NULL"
+    )
+    .fetch_all(p)
+    .await)?;
+    Ok(rows.into_iter().map(|(k,)| k).collect())
 }
 
 /// Filters of the community resource list.

@@ -178,6 +178,12 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_harvest_runs.sql"),
         postgres: include_str!("../migrations/postgres/0007_harvest_runs.sql"),
     },
+    EmbeddedMigration {
+        version: 8,
+        description: "community files",
+        sqlite: include_str!("../migrations/sqlite/0008_community_files.sql"),
+        postgres: include_str!("../migrations/postgres/0008_community_files.sql"),
+    },
 ];
 
 fn migrator(postgres: bool) -> sqlx::migrate::Migrator {

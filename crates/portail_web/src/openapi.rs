@@ -66,7 +66,7 @@ impl Modify for ApiKeyScheme {
         api::followers::list_dataset_followers, api::followers::follow_dataset, api::followers::unfollow_dataset,
         api::reuses::list_reuses, api::reuses::create_reuse, api::reuses::get_reuse, api::reuses::update_reuse,
         api::reuses::delete_reuse, api::reuses::list_reuse_types, api::reuses::list_reuse_topics,
-        api::community::list_community_resources, api::community::create_community_resource,
+        api::community::list_community_resources, api::community::create_community_resource, api::community::upload_community_resource, api::community::replace_community_resource_file,
         api::community::get_community_resource, api::community::update_community_resource,
         api::community::delete_community_resource,
         api::activity::list_activity,

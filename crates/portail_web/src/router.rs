@@ -101,7 +101,7 @@ fn harvestable_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
 /// Issue #8, living datasets: transfers, discussions, followers, reuses, community
 /// resources, the activity log, quality questions, dashboards.
 fn living_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    let living: [(&str, MethodRouter<AppState>); 18] = [
+    let living: [(&str, MethodRouter<AppState>); 20] = [
         (
             "/api/1/transfer/",
             get(transfers::list_transfers).post(transfers::request_transfer),
@@ -152,6 +152,15 @@ fn living_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             get(community::get_community_resource)
                 .put(community::update_community_resource)
                 .delete(community::delete_community_resource),
+        ),
+        // Uploads stream to storage, so the JSON body limit does not apply.
+        (
+            "/api/1/datasets/{dataset}/upload/community/",
+            post(community::upload_community_resource).layer(DefaultBodyLimit::disable()),
+        ),
+        (
+            "/api/1/datasets/community_resources/{community}/upload/",
+            post(community::replace_community_resource_file).layer(DefaultBodyLimit::disable()),
         ),
         ("/api/1/activity/", get(activity::list_activity)),
         (
@@ -258,6 +267,10 @@ fn page_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         (
             "/datasets/{dataset}/community",
             post(community::create_community_resource_page),
+        ),
+        (
+            "/datasets/{dataset}/community/upload",
+            upload(post(community::upload_community_resource_page)),
         ),
         (
             "/datasets/{dataset}/discussions",

@@ -88,7 +88,7 @@ pub async fn list_resource_checks(
 /// The site and its figures (udata's `GET /api/1/site/`).
 #[utoipa::path(
     get, path = "/api/1/site/", tag = "site", operation_id = "get_site",
-    responses((status = 200, body = Object, description = "{id, title, metrics: {datasets, resources, organizations, users, reuses, discussions, followers, resources_downloads_by_months: {YYYY-MM: n}, datasets_visits_by_months: {YYYY-MM: n}}}"))
+    responses((status = 200, body = Object, description = "{id, title, metrics: {datasets, resources, organizations, users, reuses, discussions, followers, resources_downloads_by_months: {YYYY-MM: n}, datasets_visits_by_months: {YYYY-MM: n}, datasets_by_months, users_by_months, organizations_by_months, reuses_by_months, discussions_by_months, harvesters_by_months: {YYYY-MM: n} (stock of live public objects at the end of each of the last 13 months)}}"))
 )]
 pub async fn get_site(
     State(state): State<AppState>,
@@ -96,7 +96,8 @@ pub async fn get_site(
 ) -> ApiResult<Json<Value>> {
     let c = overview::site(&state.app).await?;
     let (downloads, visits) = overview::site_by_month(&state.app).await?;
-    Ok(Json(json!({
+    let stocks = overview::site_stock_by_month(&state.app).await?;
+    let mut body = json!({
         "id": "portail",
         "title": "Portail",
         "url": base,
@@ -111,7 +112,13 @@ pub async fn get_site(
             "resources_downloads_by_months": downloads,
             "datasets_visits_by_months": visits,
         },
-    })))
+    });
+    if let Some(metrics) = body["metrics"].as_object_mut() {
+        for (kind, series) in stocks {
+            metrics.insert(format!("{kind}_by_months"), json!(series));
+        }
+    }
+    Ok(Json(body))
 }
 
 /// The caller's datasets (own and their organizations'), those needing attention first, with

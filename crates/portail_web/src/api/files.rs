@@ -1,6 +1,7 @@
 //! Uploads (`POST /api/1/datasets/{dataset}/upload/`, and `.../resources/{rid}/upload/` to
 //! replace a file), with udata's chunked protocol, and downloads of hosted files
-//! (`GET|HEAD /files/{key}`) with ranges and validators.
+//! (`GET|HEAD /files/{key}`) with ranges and validators. The community resource uploads
+//! (`api/community.rs`) go through the same [`receive`], with their own placement.
 //!
 //! Bodies are streamed to storage as they arrive: memory stays flat whatever the file size.
 
@@ -13,7 +14,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use portail_app::AppError;
-use portail_app::files::{self, ChunkMeta, StoredFile, Target, UploadFields};
+use portail_app::files::{self, ChunkMeta, Placement, StoredFile, Target, UploadFields};
 use portail_core::model::Resource;
 use portail_storage::Written;
 use serde_json::{Value, json};
@@ -95,13 +96,14 @@ impl UploadForm {
             title: self.text.get("title").cloned(),
             description: self.text.get("description").cloned(),
             kind: self.text.get("type").cloned(),
+            organization: self.text.get("organization").cloned(),
         }
     }
 }
 
 /// A body that is not `multipart/form-data` at all: udata's `{"message"}` 400, not axum's
 /// plain-text rejection.
-fn not_multipart(e: MultipartRejection) -> ApiError {
+pub(crate) fn not_multipart(e: MultipartRejection) -> ApiError {
     ApiError::bad_request(format!(
         "Expected a multipart/form-data body with a \"file\" part: {}",
         e.body_text()
@@ -180,7 +182,7 @@ async fn read_text(field: &mut Field<'_>, name: &str, limit: usize) -> ApiResult
 /// already stored is deleted.
 async fn read_form(
     state: &AppState,
-    dataset_id: &str,
+    placement: &Placement,
     multipart: Multipart,
 ) -> ApiResult<UploadForm> {
     let mut form = UploadForm {
@@ -188,7 +190,7 @@ async fn read_form(
         file: None,
         chunks_at_file: None,
     };
-    let read = read_parts(state, dataset_id, multipart, &mut form).await;
+    let read = read_parts(state, placement, multipart, &mut form).await;
     if let Err(e) = read {
         discard_part(state, &form).await;
         return Err(e);
@@ -205,7 +207,7 @@ async fn discard_part(state: &AppState, form: &UploadForm) {
 
 async fn read_parts(
     state: &AppState,
-    dataset_id: &str,
+    placement: &Placement,
     mut multipart: Multipart,
     form: &mut UploadForm,
 ) -> ApiResult<()> {
@@ -234,13 +236,13 @@ async fn read_parts(
                 let part = chunks.partindex.ok_or_else(|| {
                     ApiError::field("partindex", "Required for a chunked upload.")
                 })?;
-                files::chunk_key(dataset_id, &uuid, part)
+                files::chunk_key(placement, &uuid, part)
             } else {
                 if filename.trim().is_empty() {
                     return Err(ApiError::field("file", "The file part has no file name."));
                 }
                 files::check_filename(&state.app, &filename)?;
-                files::file_key(dataset_id, &filename, state.app.clock.now())
+                files::file_key(placement, &filename, state.app.clock.now())
             };
             let written = stream_field(state, &mut field, &key, &filename, !chunked).await?;
             form.file = Some((key, filename, written));
@@ -268,15 +270,16 @@ fn chunk_error(message: &str) -> Response {
         .into_response()
 }
 
-/// Handles an upload body for a target: a single file, one chunk, or the final call of a
-/// chunked upload. Returns the stored file once complete, or the response to a chunk.
+/// Handles an upload body: a single file, one chunk, or the final call of a chunked upload,
+/// stored where the placement says (a publisher's resource or a community resource). Returns
+/// the stored file once complete, or the response to a chunk.
 pub(crate) async fn receive(
     state: &AppState,
-    dataset_id: &str,
+    placement: &Placement,
     multipart: Multipart,
 ) -> ApiResult<Result<(StoredFile, UploadFields), Response>> {
-    let form = read_form(state, dataset_id, multipart).await?;
-    let received = receive_form(state, dataset_id, &form).await;
+    let form = read_form(state, placement, multipart).await?;
+    let received = receive_form(state, placement, &form).await;
     if received.is_err() {
         discard_part(state, &form).await;
     }
@@ -285,7 +288,7 @@ pub(crate) async fn receive(
 
 async fn receive_form(
     state: &AppState,
-    dataset_id: &str,
+    placement: &Placement,
     form: &UploadForm,
 ) -> ApiResult<Result<(StoredFile, UploadFields), Response>> {
     let chunks = form.chunk_fields()?;
@@ -348,7 +351,7 @@ async fn receive_form(
             }
             files::record_chunk(
                 &state.app,
-                dataset_id,
+                placement,
                 &ChunkMeta {
                     uuid,
                     filename: filename.clone(),
@@ -374,7 +377,7 @@ async fn receive_form(
                     ApiError::field("filename", "Required to finish a chunked upload.")
                 })?;
             let total = chunks.totalparts.unwrap_or(0);
-            let stored = files::assemble(&state.app, dataset_id, &uuid, &filename, total).await?;
+            let stored = files::assemble(&state.app, placement, &uuid, &filename, total).await?;
             Ok(Ok((stored, form.fields())))
         }
     }
@@ -407,7 +410,10 @@ pub async fn upload_resource(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<Response> {
     let dataset = files::authorize(&state.app, &auth.actor, &dataset, &Target::New).await?;
-    match receive(&state, &dataset.id, multipart.map_err(not_multipart)?).await? {
+    let placement = Placement::Resource {
+        dataset_id: dataset.id.clone(),
+    };
+    match receive(&state, &placement, multipart.map_err(not_multipart)?).await? {
         Err(chunk_response) => Ok(chunk_response),
         Ok((stored, fields)) => {
             let (_, resource) =
@@ -439,7 +445,10 @@ pub async fn replace_resource_file(
         &Target::Replace(rid.clone()),
     )
     .await?;
-    match receive(&state, &dataset.id, multipart.map_err(not_multipart)?).await? {
+    let placement = Placement::Resource {
+        dataset_id: dataset.id.clone(),
+    };
+    match receive(&state, &placement, multipart.map_err(not_multipart)?).await? {
         Err(chunk_response) => Ok(chunk_response),
         Ok((stored, _)) => {
             let (_, resource) =
@@ -504,7 +513,7 @@ fn content_disposition(key: &str) -> String {
 /// `Content-Disposition`, `ETag`, `Last-Modified`, single `Range` requests (206) and `HEAD`.
 #[utoipa::path(
     get, path = "/files/{key}", tag = "resources", operation_id = "download_file",
-    params(("key" = String, Path, description = "Storage key, as in a hosted resource's url")),
+    params(("key" = String, Path, description = "Storage key, as in a hosted resource's or community resource's url")),
     responses((status = 200, description = "The file"), (status = 206, description = "A byte range"), (status = 304), (status = 404),
         (status = 416, description = "Range not satisfiable"))
 )]
@@ -515,8 +524,11 @@ pub async fn download_file(
     headers: HeaderMap,
     Path(key): Path<String>,
 ) -> ApiResult<Response> {
-    let files::Downloadable { resource, public } =
-        files::find_download(&state.app, auth.actor(), &key).await?;
+    let files::Downloadable {
+        resource,
+        public,
+        counted,
+    } = files::find_download(&state.app, auth.actor(), &key).await?;
     // Files of private datasets must never be kept by a shared cache (a CDN or proxy would
     // hand them to anyone).
     let cache_control = if public {
@@ -594,7 +606,7 @@ pub async fn download_file(
             .body(Body::empty())
             .map_err(|e| ApiError(AppError::Internal(e.to_string())));
     }
-    if span.as_ref().is_none_or(|r| r.start == 0) {
+    if counted && span.as_ref().is_none_or(|r| r.start == 0) {
         state.downloads.count(&resource.id, &resource.dataset_id);
     }
     let download = storage.get(&key, span).await.map_err(AppError::from)?;

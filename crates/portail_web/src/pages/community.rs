@@ -1,9 +1,11 @@
 //! What signed-in visitors do on a dataset page: follow it (`POST /datasets/{slug}/follow`),
-//! propose a community resource (`…/community`), open a discussion (`…/discussions`),
+//! propose a community resource as a link (`…/community`) or a file (`…/community/upload`,
+//! multipart), open a discussion (`…/discussions`),
 //! comment or close one (`…/discussions/{id}/comment`). Each form comes back to the dataset
 //! page; a form with errors shows the page again with them (400).
 
 use axum::extract::Path;
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use portail_app::AppError;
@@ -16,6 +18,7 @@ use crate::pages::errors::PageResult;
 use crate::pages::i18n::tr;
 use crate::pages::markdown;
 use crate::pages::names::{name_of, names};
+use crate::pages::publish::{csrf_checked, error_text, is_user_error};
 
 /// Discussions shown on a dataset page, newest first.
 const DISCUSSIONS: i64 = 50;
@@ -81,6 +84,8 @@ pub async fn community_values(
                 Publisher::User(id) | Publisher::Organization(id) => name_of(&people, id),
             };
             json!({"id": c.id, "title": c.title, "url": c.url, "format": c.format,
+                   "filetype": c.filetype, "filesize": c.filesize,
+                   "checksum": c.checksum.as_ref().map(|k| json!({"type": k.kind, "value": k.value})),
                    "description": c.description, "by": by, "created_at": c.created_at})
         })
         .collect();
@@ -109,6 +114,7 @@ pub async fn community_values(
         "community_form".into(),
         json!({"values": {"title": "", "url": "", "description": "", "format": ""}, "errors": {}}),
     );
+    map.insert("community_upload_error".into(), Json::Null);
     map.insert(
         "discussion_form".into(),
         json!({"values": {"title": "", "comment": ""}, "errors": {}}),
@@ -176,6 +182,47 @@ pub async fn create_community_resource_page(
             }
             None => Err(ctx.fail(e)),
         },
+    }
+}
+
+/// `POST /datasets/{slug}/community/upload`: a file proposed by the visitor (multipart:
+/// `csrf_token` first, then `file`, `title`, `description`), stored like the API's community
+/// uploads. A refused file shows the dataset page again with the reason (400).
+pub async fn upload_community_resource_page(
+    ctx: PageCtx,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> PageResult<Response> {
+    let me = ctx.require_user()?.clone();
+    let multipart = csrf_checked(&ctx, multipart).await?;
+    let app = &ctx.state.app;
+    let (d, placement) = portail_app::community::authorize_upload(app, &me.actor, &slug)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let outcome = match crate::api::files::receive(&ctx.state, &placement, multipart).await {
+        Ok(Ok((stored, fields))) => {
+            portail_app::community::attach_new(app, &me.actor, &d, stored, fields)
+                .await
+                .map(|_| ())
+        }
+        // The page sends whole files; a chunk is answered as the API answers it.
+        Ok(Err(chunk)) => return Ok(chunk),
+        Err(e) => Err(e.0),
+    };
+    match outcome {
+        Ok(()) => Ok(ctx.redirect(&format!("/datasets/{}/#community", d.slug))),
+        Err(e) if is_user_error(&e) => {
+            render_dataset(
+                &ctx,
+                &headers,
+                &slug,
+                StatusCode::BAD_REQUEST,
+                json!({"community_upload_error": error_text(&e)}),
+            )
+            .await
+        }
+        Err(e) => Err(ctx.fail(e)),
     }
 }
 

@@ -311,6 +311,8 @@ const MESSAGES: &[Message] = &[
     ("community_propose", "Proposer une ressource communautaire", "Propose a community resource"),
     ("community_url", "Adresse (URL) de la ressource", "Address (URL) of the resource"),
     ("community_submit", "Proposer la ressource", "Propose the resource"),
+    ("community_propose_file", "Ou proposer un fichier", "Or propose a file"),
+    ("community_submit_file", "Envoyer le fichier", "Send the file"),
     ("proposed_by", "Proposée par", "Proposed by"),
     ("discussion_new", "Ouvrir une discussion", "Start a discussion"),
     ("discussion_subject", "Sujet", "Subject"),

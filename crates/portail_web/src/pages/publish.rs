@@ -285,8 +285,6 @@ fn back_to(slug: &str, params: &Params) -> (String, &'static str) {
     }
 }
 
-/// Reads a multipart form whose first part is `csrf_token` (browsers send parts in the order
-/// of the form), checks it, then stores the file through the upload use case.
 /// What an upload request brought: a whole file (sent at once, or the last call of a chunked
 /// upload), or one chunk, answered in udata's JSON shape for the page's script.
 enum Received {
@@ -294,13 +292,13 @@ enum Received {
     Chunk(Response),
 }
 
-async fn receive_upload(
+/// Reads the first part of a multipart form, which must be `csrf_token` (browsers send parts
+/// in the order of the form), and checks it. Answers the rest of the body, for the upload
+/// code to stream.
+pub(crate) async fn csrf_checked(
     ctx: &PageCtx,
-    slug: &str,
-    target: &Target,
     multipart: Result<Multipart, MultipartRejection>,
-) -> PageResult<Result<Received, AppError>> {
-    let me = ctx.require_user()?;
+) -> PageResult<Multipart> {
     let mut multipart = multipart.map_err(|e| ctx.fail(AppError::BadRequest(e.body_text())))?;
     let first = multipart
         .next_field()
@@ -311,18 +309,34 @@ async fn receive_upload(
         _ => String::new(),
     };
     ctx.check_csrf(&Params(vec![("csrf_token".into(), token)]))?;
+    Ok(multipart)
+}
+
+/// Checks the CSRF token of a multipart form, then stores the file through the upload use case.
+async fn receive_upload(
+    ctx: &PageCtx,
+    slug: &str,
+    target: &Target,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> PageResult<Result<Received, AppError>> {
+    let me = ctx.require_user()?;
+    let multipart = csrf_checked(ctx, multipart).await?;
     let dataset = match files::authorize(&ctx.state.app, &me.actor, slug, target).await {
         Ok(d) => d,
         Err(e) => return Ok(Err(e)),
     };
-    match crate::api::files::receive(&ctx.state, &dataset.id, multipart).await {
+    let placement = files::Placement::Resource {
+        dataset_id: dataset.id.clone(),
+    };
+    match crate::api::files::receive(&ctx.state, &placement, multipart).await {
         Ok(Ok((stored, fields))) => Ok(Ok(Received::Complete(Box::new(dataset), stored, fields))),
         Ok(Err(chunk)) => Ok(Ok(Received::Chunk(chunk))),
         Err(e) => Ok(Err(e.0)),
     }
 }
 
-fn is_user_error(e: &AppError) -> bool {
+/// Whether an upload failed because of what was sent (shown on the form), not of the portal.
+pub(crate) fn is_user_error(e: &AppError) -> bool {
     matches!(
         e,
         AppError::Validation(_)
@@ -332,7 +346,8 @@ fn is_user_error(e: &AppError) -> bool {
     )
 }
 
-fn error_text(e: &AppError) -> String {
+/// The message of an upload error, for the form.
+pub(crate) fn error_text(e: &AppError) -> String {
     match e {
         AppError::Validation(errors) => errors
             .0

@@ -194,3 +194,67 @@ async fn site_figures_and_dataset_metrics() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn site_stock_series_count_live_public_objects_month_by_month() {
+    let at = |m, d| {
+        chrono::Utc
+            .with_ymd_and_hms(2026, m, d, 9, 0, 0)
+            .single()
+            .unwrap()
+    };
+    let clock = Clock::fixed(at(1, 5));
+    let moved = clock.clone();
+    let t = TestApp::with_app(portail_web::Settings::default(), move |mut app| {
+        app.clock = moved;
+        app
+    })
+    .await;
+    let c = t.cast().await;
+    let first = t.dataset(&c.owner, json!({})).await;
+    clock.set(at(3, 10));
+    t.dataset(&c.owner, json!({})).await;
+    t.dataset(&c.editor, json!({"organization": c.org, "private": true}))
+        .await;
+    let gone = t.dataset(&c.owner, json!({})).await;
+    let r = t
+        .delete(
+            &format!("/api/1/datasets/{}/", gone["id"].as_str().unwrap()),
+            Some(&c.owner),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    t.user("Late").await;
+    let r = t.post("/api/1/reuses/", Some(&c.other), &json!({"title": "Carte", "description": "Une carte.", "url": "https://example.org/carte", "type": "visualization", "datasets": [first["id"]]})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let r = t.post("/api/1/discussions/", Some(&c.other), &json!({"title": "Mise à jour ?", "comment": "Février manque.", "subject": {"class": "Dataset", "id": first["id"]}})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let r = t.post("/api/1/harvest/sources/", Some(&c.sysadmin), &json!({"name": "Catalogue", "url": "https://example.org/catalog.ttl", "backend": "dcat"})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    clock.set(at(4, 2));
+
+    let r = t.get("/api/1/site/", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let m = &r.body["metrics"];
+    let series = |kind: &str| -> Vec<(String, i64)> {
+        m[format!("{kind}_by_months")]
+            .as_object()
+            .unwrap_or_else(|| panic!("{kind}_by_months: {m}"))
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_i64().unwrap_or(-1)))
+            .collect()
+    };
+    let datasets = series("datasets");
+    assert_eq!(datasets.len(), 13, "{datasets:?}");
+    assert_eq!(datasets[0].0, "2025-04");
+    assert_eq!(datasets[12].0, "2026-04");
+    // Private and deleted datasets are not counted; the stock carries over empty months.
+    let tail = |s: Vec<(String, i64)>| s[8..].iter().map(|(_, n)| *n).collect::<Vec<_>>();
+    assert_eq!(tail(datasets), [0, 1, 1, 2, 2], "from 2025-12");
+    assert_eq!(tail(series("users")), [0, 6, 6, 7, 7]);
+    assert_eq!(tail(series("organizations")), [0, 1, 1, 1, 1]);
+    assert_eq!(tail(series("reuses")), [0, 0, 0, 1, 1]);
+    assert_eq!(tail(series("discussions")), [0, 0, 0, 1, 1]);
+    assert_eq!(tail(series("harvesters")), [0, 0, 0, 1, 1]);
+    assert_eq!(m["datasets"], 2);
+}

@@ -5,6 +5,7 @@ mod support;
 mod activity;
 mod ckan;
 mod community;
+mod community_files;
 mod dashboard;
 mod datasets;
 mod dcat;

@@ -601,3 +601,80 @@ async fn discussions_are_opened_commented_and_closed_from_the_dataset_page() {
         .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_community_file_is_proposed_from_the_dataset_page_without_javascript() {
+    let t = TestApp::new().await;
+    let owner = t.user("Owner").await;
+    let d = t.dataset(&owner, json!({"title": "Arbres"})).await;
+    let page_path = format!("/datasets/{}/", slug_of(&d));
+    let action = format!("/datasets/{}/community/upload", slug_of(&d));
+    let (_, mut b) = signed_in(&t, "Contributrice").await;
+    let page = b.get(&page_path).await;
+    assert!(
+        page.html.contains(&format!(
+            "action=\"{action}\" enctype=\"multipart/form-data\""
+        )),
+        "{}",
+        page.html
+    );
+    assert!(
+        page.html
+            .contains("type=\"file\" id=\"cru-file\" name=\"file\"")
+    );
+    // A refused file shows the page again with the reason.
+    let page = b
+        .post_file(
+            &action,
+            &[("title", "Programme")],
+            "setup.exe",
+            b"MZ".to_vec(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.html);
+    assert!(
+        page.html.contains("This file type is not allowed"),
+        "{}",
+        page.html
+    );
+    let page = b
+        .post_file(
+            &action,
+            &[
+                ("title", "Essences recensées"),
+                ("description", "Relevé 2025"),
+            ],
+            "essences.csv",
+            b"essence;nombre\nplatane;12\n".to_vec(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    assert_eq!(page.location(), format!("{page_path}#community"));
+    let page = Browser::new(&t).get(&page_path).await;
+    assert!(page.html.contains("Essences recensées"), "{}", page.html);
+    assert!(page.html.contains("sha256: "), "{}", page.html);
+    let list = t
+        .get(
+            &format!(
+                "/api/1/datasets/community_resources/?dataset={}",
+                d["id"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await;
+    let url = list.body["data"][0]["url"].as_str().unwrap_or_default();
+    let got = t.client.get(url).send().await.expect("download");
+    assert_eq!(got.status(), StatusCode::OK);
+    assert_eq!(
+        got.bytes().await.expect("body").as_ref(),
+        b"essence;nombre\nplatane;12\n"
+    );
+    // Anonymous visitors are sent to the login page.
+    let mut anonymous = Browser::new(&t);
+    anonymous.get("/login").await;
+    let page = anonymous
+        .post_file(&action, &[], "essences.csv", b"a;b\n".to_vec())
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(page.location().starts_with("/login?next="));
+}
