@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use portail_app::community::{self as usecase, ListRequest};
 use portail_db::community::CommunityResource;
 use serde_json::{Value, json};
@@ -165,11 +165,10 @@ async fn upload_answer(
     status: StatusCode,
     c: &CommunityResource,
 ) -> ApiResult<Response> {
-    let mut body = one(state, base, c).await?;
-    if let Value::Object(map) = &mut body {
-        map.insert("success".into(), Value::Bool(true));
-    }
-    Ok((status, Json(body)).into_response())
+    Ok(crate::api::files::uploaded(
+        status,
+        one(state, base, c).await?,
+    ))
 }
 
 /// Propose a file as a community resource of a dataset (multipart `file` field, optional

@@ -384,12 +384,17 @@ async fn receive_form(
 }
 
 fn upload_response(status: StatusCode, resource: &Resource, base: &str) -> ApiResult<Response> {
-    let mut body = serde_json::to_value(ApiResource::new(resource, base))
+    let body = serde_json::to_value(ApiResource::new(resource, base))
         .map_err(|e| ApiError(AppError::Internal(e.to_string())))?;
+    Ok(uploaded(status, body))
+}
+
+/// The answer to a completed upload, in udata's shape: the object with `success: true`.
+pub(crate) fn uploaded(status: StatusCode, mut body: Value) -> Response {
     if let Value::Object(map) = &mut body {
         map.insert("success".into(), Value::Bool(true));
     }
-    Ok((status, Json(body)).into_response())
+    (status, Json(body)).into_response()
 }
 
 /// Upload a file as a new resource (multipart `file` field; udata's chunked protocol
