@@ -102,6 +102,8 @@ pub struct SearchIndex {
     /// Bumped by every commit: cached search answers are keyed by it.
     commits: std::sync::atomic::AtomicU64,
     facets: std::sync::Arc<facets::FacetCache>,
+    /// Bit sets reused by relevance searches.
+    bitsets: ranking::BitSetPool,
     /// The state of the last commit that searches see (set after the reader reloads, so that
     /// "caught up" never runs ahead of what a search returns).
     visible: Mutex<IndexState>,
@@ -224,6 +226,7 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             commits: std::sync::atomic::AtomicU64::new(0),
             facets: std::sync::Arc::default(),
+            bitsets: ranking::BitSetPool::default(),
             visible: Mutex::new(visible),
         })
     }
@@ -357,15 +360,19 @@ impl SearchIndex {
                 // Two passes (see `ranking`): everything but the order without scoring, then
                 // the page with pruning.
                 Some(words) => {
+                    let collect_matches = ranking::Matches {
+                        pool: &self.bitsets,
+                    };
                     let (total, counts, matches) =
-                        searcher.search(q, &(Count, facet_collector, ranking::Matches))?;
-                    let best = searcher.search(
-                        words.as_ref(),
-                        &ranking::FilteredTop {
-                            limit: offset + limit,
-                            matches: std::sync::Arc::new(matches),
-                        },
-                    )?;
+                        searcher.search(q, &(Count, facet_collector, collect_matches))?;
+                    let top = ranking::FilteredTop {
+                        limit: offset + limit,
+                        matches: std::sync::Arc::new(matches),
+                    };
+                    let best = searcher.search(words.as_ref(), &top)?;
+                    if let Ok(matches) = std::sync::Arc::try_unwrap(top.matches) {
+                        self.bitsets.give_back(matches);
+                    }
                     let page = best.into_iter().skip(offset);
                     let (page_scores, page): (Vec<f32>, Vec<DocAddress>) = page.unzip();
                     scores = page_scores;

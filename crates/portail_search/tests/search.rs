@@ -658,6 +658,8 @@ mod properties {
 
         /// The pruned two-pass ranking finds what scoring every match finds: the same total,
         /// the same scores page after page, and each hit with the score it has in the full list.
+        /// Every case searches one shared index, so the match bit sets are reused from query
+        /// to query (`ranking::BitSetPool`): a bit left from an earlier query would show here.
         #[test]
         fn pruned_ranking_agrees_with_scoring_every_match(
             words in proptest::collection::vec(0..WORDS.len(), 1..4),
