@@ -29,12 +29,19 @@ pub const FACETS: &[(&str, &str)] = &[
 /// Counts per value, for each requested facet.
 pub type FacetCounts = HashMap<&'static str, Vec<(String, u64)>>;
 
-/// One field of one segment, decoded: the values of document `d` are
-/// `ords[starts[d]..starts[d + 1]]`, indexes into `terms`.
+/// One field of one segment, decoded: the values of each document, as indexes into `terms`.
 struct FieldValues {
-    starts: Vec<u32>,
-    ords: Vec<u32>,
+    layout: Layout,
     terms: Vec<String>,
+}
+
+/// How the values of a field's documents are laid out.
+enum Layout {
+    /// At most one value per document (organization, license, frequency...): `ords[d]`, or
+    /// `u32::MAX` for none. One read per document instead of three.
+    Single(Vec<u32>),
+    /// Any number of values: those of document `d` are `ords[starts[d]..starts[d + 1]]`.
+    Multi { starts: Vec<u32>, ords: Vec<u32> },
 }
 
 impl FieldValues {
@@ -56,11 +63,47 @@ impl FieldValues {
         } else {
             starts.resize(max_doc as usize + 1, 0);
         }
-        Ok(FieldValues {
-            starts,
-            ords,
-            terms,
-        })
+        let single = starts.windows(2).all(|w| w[1] - w[0] <= 1);
+        let layout = if single {
+            Layout::Single(
+                starts
+                    .windows(2)
+                    .map(|w| {
+                        if w[1] > w[0] {
+                            ords[w[0] as usize]
+                        } else {
+                            u32::MAX
+                        }
+                    })
+                    .collect(),
+            )
+        } else {
+            Layout::Multi { starts, ords }
+        };
+        Ok(FieldValues { layout, terms })
+    }
+
+    /// Adds document `doc`'s values to `counts` (one slot per term).
+    #[inline]
+    fn count(&self, doc: usize, counts: &mut [u64]) {
+        match &self.layout {
+            Layout::Single(ords) => {
+                // `u32::MAX` (no value) is out of `counts`: skipped like any unknown ord.
+                if let Some(n) = ords.get(doc).and_then(|&o| counts.get_mut(o as usize)) {
+                    *n += 1;
+                }
+            }
+            Layout::Multi { starts, ords } => {
+                let (Some(&start), Some(&end)) = (starts.get(doc), starts.get(doc + 1)) else {
+                    return;
+                };
+                for &ord in ords.get(start as usize..end as usize).unwrap_or_default() {
+                    if let Some(n) = counts.get_mut(ord as usize) {
+                        *n += 1;
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -168,23 +211,9 @@ impl SegmentCollector for FacetSegmentCollector {
     type Fruit = FacetCounts;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        let doc = doc as usize;
         for (i, counts) in &mut self.counts {
-            let Some(field) = self.values.0.get(*i) else {
-                continue;
-            };
-            let (Some(&start), Some(&end)) = (field.starts.get(doc), field.starts.get(doc + 1))
-            else {
-                continue;
-            };
-            for &ord in field
-                .ords
-                .get(start as usize..end as usize)
-                .unwrap_or_default()
-            {
-                if let Some(n) = counts.get_mut(ord as usize) {
-                    *n += 1;
-                }
+            if let Some(field) = self.values.0.get(*i) {
+                field.count(doc as usize, counts);
             }
         }
     }
@@ -196,20 +225,7 @@ impl SegmentCollector for FacetSegmentCollector {
                 continue;
             };
             for &doc in docs {
-                let doc = doc as usize;
-                let (Some(&start), Some(&end)) = (field.starts.get(doc), field.starts.get(doc + 1))
-                else {
-                    continue;
-                };
-                for &ord in field
-                    .ords
-                    .get(start as usize..end as usize)
-                    .unwrap_or_default()
-                {
-                    if let Some(n) = counts.get_mut(ord as usize) {
-                        *n += 1;
-                    }
-                }
+                field.count(doc as usize, counts);
             }
         }
     }
