@@ -136,8 +136,8 @@ impl Placement {
     /// The folder of the finished files.
     fn prefix(&self) -> String {
         match self {
-            Placement::Resource { dataset_id } => format!("resources/{dataset_id}"),
-            Placement::Community { dataset_id, .. } => format!("community/{dataset_id}"),
+            Placement::Resource { dataset_id } => format!("{RESOURCE_FILES}/{dataset_id}"),
+            Placement::Community { dataset_id, .. } => format!("{COMMUNITY_FILES}/{dataset_id}"),
         }
     }
 
@@ -157,7 +157,11 @@ impl Placement {
 }
 
 /// The storage folders of hosted files, which [`purge_orphans`] looks after.
-const FILE_FOLDERS: [&str; 2] = ["resources", "community"];
+const FILE_FOLDERS: [&str; 2] = [RESOURCE_FILES, COMMUNITY_FILES];
+/// The storage folder of publishers' files.
+const RESOURCE_FILES: &str = "resources";
+/// The storage folder of community files: a key under it is a community resource's.
+const COMMUNITY_FILES: &str = "community";
 
 /// The storage key of a new file: `{resources|community}/{dataset id}/{timestamp}-{nonce}/{normalised name}`.
 /// A fresh key per upload means a replacement never overwrites the file still referenced.
@@ -560,7 +564,10 @@ pub struct Downloadable {
 /// its dataset: private and deleted datasets' files are not downloadable by others (404).
 pub async fn find_download(app: &App, actor: Option<&Actor>, key: &str) -> AppResult<Downloadable> {
     let not_found = || AppError::NotFound("File not found".into());
-    let (resource, counted) = if key.starts_with("community/") {
+    let community = key
+        .strip_prefix(COMMUNITY_FILES)
+        .is_some_and(|rest| rest.starts_with('/'));
+    let (resource, counted) = if community {
         let c = portail_db::community::find_by_fs_filename(&app.db, key)
             .await?
             .ok_or_else(not_found)?;

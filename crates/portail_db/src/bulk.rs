@@ -6,6 +6,7 @@
 //! bound exactly as [`crate::datasets::insert`] and [`crate::resources::insert`] bind them, so a
 //! row reads back the same whichever path wrote it; a test below checks that.
 
+use std::borrow::Borrow;
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
@@ -46,43 +47,42 @@ pub struct HarvestKeys<'a> {
 /// `datasets[i]`.
 pub async fn insert_harvested(
     tx: &mut Tx,
-    datasets: &[Dataset],
+    datasets: &[&Dataset],
     keys: &[HarvestKeys<'_>],
 ) -> DbResult<()> {
     debug_assert_eq!(datasets.len(), keys.len());
     insert_datasets_chunked(tx, datasets, Some(keys), max_params(tx)).await
 }
 
-async fn insert_datasets_chunked(
+async fn insert_datasets_chunked<D: Borrow<Dataset>>(
     tx: &mut Tx,
-    datasets: &[Dataset],
+    datasets: &[D],
     keys: Option<&[HarvestKeys<'_>]>,
     max_params: usize,
 ) -> DbResult<()> {
-    match keys {
-        None => {
-            let rows = datasets.iter().map(crate::datasets::row_args).collect();
-            insert_rows(tx, "datasets", DATASET_COLUMNS, rows, "", max_params).await?;
+    let datasets: Vec<&Dataset> = datasets.iter().map(Borrow::borrow).collect();
+    let columns = match keys {
+        None => DATASET_COLUMNS.to_owned(),
+        Some(_) => {
+            format!("{DATASET_COLUMNS}, harvest_source_id, harvest_remote_id, harvest_domain")
         }
-        Some(keys) => {
-            let columns =
-                format!("{DATASET_COLUMNS}, harvest_source_id, harvest_remote_id, harvest_domain");
-            let rows = datasets
-                .iter()
-                .zip(keys)
-                .map(|(d, k)| {
-                    let mut args = crate::datasets::row_args(d);
-                    args.extend([
-                        Arg::Text(k.source_id.to_owned()),
-                        Arg::Text(k.remote_id.to_owned()),
-                        Arg::Text(k.domain.to_owned()),
-                    ]);
-                    args
-                })
-                .collect();
-            insert_rows(tx, "datasets", &columns, rows, "", max_params).await?;
-        }
-    }
+    };
+    let rows = datasets
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let mut args = crate::datasets::row_args(d);
+            if let Some(k) = keys.and_then(|keys| keys.get(i)) {
+                args.extend([
+                    Arg::Text(k.source_id.to_owned()),
+                    Arg::Text(k.remote_id.to_owned()),
+                    Arg::Text(k.domain.to_owned()),
+                ]);
+            }
+            args
+        })
+        .collect();
+    insert_rows(tx, "datasets", &columns, rows, "", max_params).await?;
     let tags = datasets
         .iter()
         .flat_map(|d| {

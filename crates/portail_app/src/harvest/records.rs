@@ -602,7 +602,8 @@ async fn store_new(
 
 /// Inserts, in one transaction, the new datasets whose title's slug no dataset has and no
 /// other of the batch wants, and takes them out of `fresh`; the rest are left for [`store`],
-/// which finds a free suffix. On error nothing is written and `fresh` is left whole.
+/// which finds a free suffix. On error nothing is written and `fresh` is left whole (`store`
+/// finds each new dataset's slug again).
 async fn insert_batch(
     app: &App,
     ctx: &RunContext,
@@ -621,22 +622,27 @@ async fn insert_batch(
             .map(|base| !taken.contains(base) && wanted.insert(base.as_str()))
             .collect()
     };
-    let mut datasets = Vec::new();
-    let mut keys = Vec::new();
-    for ((_, remote_id, built), (base, _)) in fresh
-        .iter()
-        .zip(bases.iter().zip(&chosen))
+    for ((_, _, built), (base, _)) in fresh
+        .iter_mut()
+        .zip(bases.into_iter().zip(&chosen))
         .filter(|(_, (_, chosen))| **chosen)
     {
-        let mut dataset = built.dataset.clone();
-        dataset.slug = base.clone();
-        datasets.push(dataset);
-        keys.push(portail_db::bulk::HarvestKeys {
+        built.dataset.slug = base;
+    }
+    let batch: Vec<&(usize, &str, Built)> = fresh
+        .iter()
+        .zip(&chosen)
+        .filter_map(|(entry, chosen)| chosen.then_some(entry))
+        .collect();
+    let datasets: Vec<&Dataset> = batch.iter().map(|(_, _, b)| &b.dataset).collect();
+    let keys: Vec<portail_db::bulk::HarvestKeys<'_>> = batch
+        .iter()
+        .map(|(_, remote_id, _)| portail_db::bulk::HarvestKeys {
             source_id: &ctx.source.id,
             remote_id,
             domain: &ctx.domain,
-        });
-    }
+        })
+        .collect();
     let ids: Vec<String> = datasets.iter().map(|d| d.id.clone()).collect();
     portail_db::bulk::insert_harvested(&mut tx, &datasets, &keys).await?;
     portail_db::bulk::record_changes(&mut tx, DATASET_CHANGE, &ids, ctx.now).await?;
