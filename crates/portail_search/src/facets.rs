@@ -1,18 +1,31 @@
 //! Facet counts: how many matching datasets have each value of a field, counted in the same
-//! pass as the hits (no second query).
+//! pass as the hits (no second query), and the set of public datasets of each segment.
 //!
 //! Reading the fields' columns for every hit costs tens of nanoseconds per hit and field
 //! (optional-index rank, bit unpacking, multi-value ranges): at a million datasets, a common
-//! word matches hundreds of thousands of them and the columns dominated the search time. So the
-//! facet values of each segment are decoded once into flat arrays (a segment never changes once
-//! written), cached by segment id, and counting a hit is a few array reads.
+//! word matches tens of thousands of them and the columns dominated the search time. So the
+//! facet values of each segment are decoded once (a segment never changes once written),
+//! cached by segment id, and counting a hit is one offset and one short run of numbers.
+//!
+//! Values are numbered once for the whole index ([`Slots`]), all facets in one numbering, not
+//! per segment: a document's values of every facet sit side by side (one cache line rather
+//! than one or two per facet), every segment counts into one array indexed alike, merging
+//! segments is adding arrays, and only the values that make the top of a facet become
+//! strings.
+//!
+//! The same cache holds each segment's public datasets ([`PublicOnly`]), what an anonymous
+//! visitor may see.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::index::SegmentId;
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::query::Weight;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{BitSet, DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED, Term};
+
+use crate::document::KIND_ORGANIZATION;
 
 /// The facets a dataset search can count, by wire name and index field name.
 pub const FACETS: &[(&str, &str)] = &[
@@ -26,107 +39,184 @@ pub const FACETS: &[(&str, &str)] = &[
     ("badge", "badges"),
 ];
 
-/// Counts per value, for each requested facet.
+/// Values returned per facet, most frequent first (the rest are counted, not returned).
+pub const FACET_VALUES: usize = 50;
+
+/// Counts per value, most frequent first (ties by value), for each requested facet.
 pub type FacetCounts = HashMap<&'static str, Vec<(String, u64)>>;
 
-/// One field of one segment, decoded: the values of each document, as indexes into `terms`.
-struct FieldValues {
-    layout: Layout,
-    terms: Vec<String>,
+/// Every facet value met in any segment, each with a number (its slot) that never changes
+/// while the index is open. Values of segments merged away keep their slot: facets have few
+/// distinct values (organizations, tags, licenses...), so this is bounded by the catalog's
+/// vocabulary, not by its size.
+#[derive(Default)]
+struct Slots {
+    numbers: HashMap<(u8, Box<str>), u32>,
+    /// The facet (index into [`FACETS`]) and value of each slot.
+    names: Vec<(u8, Box<str>)>,
 }
 
-/// How the values of a field's documents are laid out.
-enum Layout {
-    /// At most one value per document (organization, license, frequency...): `ords[d]`, or
-    /// `u32::MAX` for none. One read per document instead of three.
-    Single(Vec<u32>),
-    /// Any number of values: those of document `d` are `ords[starts[d]..starts[d + 1]]`.
-    Multi { starts: Vec<u32>, ords: Vec<u32> },
+impl Slots {
+    fn slot(&mut self, facet: u8, value: &[u8]) -> u32 {
+        let key = (facet, Box::<str>::from(String::from_utf8_lossy(value)));
+        if let Some(&n) = self.numbers.get(&key) {
+            return n;
+        }
+        let n = self.names.len() as u32;
+        self.names.push(key.clone());
+        self.numbers.insert(key, n);
+        n
+    }
 }
 
-impl FieldValues {
-    fn decode(reader: &SegmentReader, field: &str) -> tantivy::Result<FieldValues> {
-        let max_doc = reader.max_doc();
-        let mut starts = Vec::with_capacity(max_doc as usize + 1);
-        let mut ords = Vec::new();
-        let mut terms = Vec::new();
-        starts.push(0);
-        if let Some(column) = reader.fast_fields().str(field)? {
-            for doc in 0..max_doc {
-                ords.extend(column.term_ords(doc).map(|o| o as u32));
-                starts.push(ords.len() as u32);
-            }
+/// The facet values of every document of a segment, as slots: those of document `d` are
+/// `slots[starts[d]..starts[d + 1]]`, all facets together. Counting a document reads one
+/// offset and one short run of slots, instead of one or two arrays per facet (a cache miss
+/// each at a million documents).
+enum Rows {
+    /// Slots below 65 536 (the usual case): half the memory.
+    Narrow {
+        starts: Vec<u32>,
+        slots: Vec<u16>,
+    },
+    Wide {
+        starts: Vec<u32>,
+        slots: Vec<u32>,
+    },
+}
+
+impl Rows {
+    fn decode(reader: &SegmentReader, numbers: &mut Slots) -> tantivy::Result<Rows> {
+        let max_doc = reader.max_doc() as usize;
+        // Per facet: each segment ordinal's slot, and the column.
+        let mut columns = Vec::new();
+        for (facet, (_, field)) in FACETS.iter().enumerate() {
+            let Some(column) = reader.fast_fields().str(field)? else {
+                continue;
+            };
+            let mut slots: Vec<u32> = Vec::with_capacity(column.num_terms());
             let all: Vec<u64> = (0..column.num_terms() as u64).collect();
             column.dictionary().sorted_ords_to_term_cb(&all, |bytes| {
-                terms.push(String::from_utf8_lossy(bytes).into_owned());
+                slots.push(numbers.slot(facet as u8, bytes));
             })?;
-        } else {
-            starts.resize(max_doc as usize + 1, 0);
+            columns.push((column, slots));
         }
-        let single = starts.windows(2).all(|w| w[1] - w[0] <= 1);
-        let layout = if single {
-            Layout::Single(
-                starts
-                    .windows(2)
-                    .map(|w| {
-                        if w[1] > w[0] {
-                            ords[w[0] as usize]
-                        } else {
-                            u32::MAX
-                        }
-                    })
-                    .collect(),
-            )
+        let mut starts = Vec::with_capacity(max_doc + 1);
+        let mut all: Vec<u32> = Vec::with_capacity(max_doc * 8);
+        starts.push(0);
+        for doc in 0..max_doc as DocId {
+            for (column, slots) in &columns {
+                all.extend(
+                    column
+                        .term_ords(doc)
+                        .filter_map(|o| slots.get(o as usize).copied()),
+                );
+            }
+            starts.push(all.len() as u32);
+        }
+        Ok(if numbers.names.len() <= usize::from(u16::MAX) + 1 {
+            Rows::Narrow {
+                starts,
+                slots: all.into_iter().map(|s| s as u16).collect(),
+            }
         } else {
-            Layout::Multi { starts, ords }
-        };
-        Ok(FieldValues { layout, terms })
+            Rows::Wide { starts, slots: all }
+        })
     }
 
-    /// Adds document `doc`'s values to `counts` (one slot per term).
+    /// Adds the values of each of `docs` to `counts` (one per slot; slots beyond are ignored).
     #[inline]
-    fn count(&self, doc: usize, counts: &mut [u64]) {
-        match &self.layout {
-            Layout::Single(ords) => {
-                // `u32::MAX` (no value) is out of `counts`: skipped like any unknown ord.
-                if let Some(n) = ords.get(doc).and_then(|&o| counts.get_mut(o as usize)) {
-                    *n += 1;
-                }
-            }
-            Layout::Multi { starts, ords } => {
+    fn count(&self, docs: &[DocId], counts: &mut [u32]) {
+        fn add<S: Copy + Into<u32>>(
+            starts: &[u32],
+            slots: &[S],
+            docs: &[DocId],
+            counts: &mut [u32],
+        ) {
+            for &doc in docs {
+                let doc = doc as usize;
                 let (Some(&start), Some(&end)) = (starts.get(doc), starts.get(doc + 1)) else {
-                    return;
+                    continue;
                 };
-                for &ord in ords.get(start as usize..end as usize).unwrap_or_default() {
-                    if let Some(n) = counts.get_mut(ord as usize) {
+                for &slot in slots.get(start as usize..end as usize).unwrap_or_default() {
+                    if let Some(n) = counts.get_mut(slot.into() as usize) {
                         *n += 1;
                     }
                 }
             }
         }
+        match self {
+            Rows::Narrow { starts, slots } => add(starts, slots, docs, counts),
+            Rows::Wide { starts, slots } => add(starts, slots, docs, counts),
+        }
     }
 }
 
-/// The decoded facet fields of a segment, in [`FACETS`] order.
-struct SegmentValues(Vec<FieldValues>);
+/// What searches keep about a segment: the facet values of its documents, and the documents
+/// anyone may see.
+struct SegmentValues {
+    rows: Rows,
+    /// One more than the highest slot used in this segment.
+    bound: usize,
+    /// Datasets neither private, deleted nor archived (organizations are not in it).
+    public: BitSet,
+}
 
-/// Decoded segments, by id; segments no longer searched are dropped.
+/// The terms whose documents are not public datasets.
+const NOT_PUBLIC: &[(&str, &str)] = &[
+    ("kind", KIND_ORGANIZATION),
+    ("hidden", "private"),
+    ("hidden", "deleted"),
+    ("hidden", "archived"),
+];
+
+/// The documents of a segment that are public datasets (deleted or not).
+fn public_datasets(reader: &SegmentReader) -> tantivy::Result<BitSet> {
+    let mut set = BitSet::with_max_value_and_full(reader.max_doc());
+    let schema = reader.schema();
+    for (name, value) in NOT_PUBLIC {
+        let field = schema.get_field(name)?;
+        let term = Term::from_field_text(field, value);
+        let Some(mut postings) = reader
+            .inverted_index(field)?
+            .read_postings(&term, IndexRecordOption::Basic)?
+        else {
+            continue;
+        };
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            set.remove(doc);
+            doc = postings.advance();
+        }
+    }
+    Ok(set)
+}
+
+/// Decoded segments, by id (segments no longer searched are dropped), and the value slots.
 #[derive(Default)]
-pub struct FacetCache(Mutex<HashMap<SegmentId, Arc<SegmentValues>>>);
+pub struct FacetCache {
+    segments: Mutex<HashMap<SegmentId, Arc<SegmentValues>>>,
+    slots: RwLock<Slots>,
+}
 
 impl FacetCache {
     fn get(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentValues>> {
         let id = reader.segment_id();
-        if let Some(found) = self.0.lock().ok().and_then(|c| c.get(&id).cloned()) {
+        if let Some(found) = self.segments.lock().ok().and_then(|c| c.get(&id).cloned()) {
             return Ok(found);
         }
-        let decoded = Arc::new(SegmentValues(
-            FACETS
-                .iter()
-                .map(|(_, field)| FieldValues::decode(reader, field))
-                .collect::<tantivy::Result<_>>()?,
-        ));
-        if let Ok(mut cache) = self.0.lock() {
+        let decoded = {
+            let mut slots = self.slots.write().map_err(|_| {
+                tantivy::TantivyError::InternalError("facet values poisoned".into())
+            })?;
+            let rows = Rows::decode(reader, &mut slots)?;
+            Arc::new(SegmentValues {
+                rows,
+                bound: slots.names.len(),
+                public: public_datasets(reader)?,
+            })
+        };
+        if let Ok(mut cache) = self.segments.lock() {
             cache.insert(id, decoded.clone());
         }
         Ok(decoded)
@@ -136,13 +226,49 @@ impl FacetCache {
     /// (so that the first search after a commit does not pay for it).
     pub fn refresh(&self, readers: &[SegmentReader]) -> tantivy::Result<()> {
         let live: Vec<SegmentId> = readers.iter().map(SegmentReader::segment_id).collect();
-        if let Ok(mut cache) = self.0.lock() {
+        if let Ok(mut cache) = self.segments.lock() {
             cache.retain(|id, _| live.contains(id));
         }
         for reader in readers {
             self.get(reader)?;
         }
         Ok(())
+    }
+
+    /// The `limit` most frequent values (ties by value) of each of `facets`, from counts by
+    /// slot.
+    fn top(&self, facets: &[usize], counts: &[u32], limit: usize) -> FacetCounts {
+        let mut found: Vec<Vec<(&str, u64)>> = vec![Vec::new(); FACETS.len()];
+        let Ok(slots) = self.slots.read() else {
+            return FacetCounts::new();
+        };
+        for (slot, &n) in counts.iter().enumerate() {
+            if n == 0 {
+                continue;
+            }
+            if let Some((facet, name)) = slots.names.get(slot)
+                && let Some(values) = found.get_mut(usize::from(*facet))
+            {
+                values.push((name, u64::from(n)));
+            }
+        }
+        let order = |a: &(&str, u64), b: &(&str, u64)| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0));
+        facets
+            .iter()
+            .filter_map(|&facet| {
+                let mut values = std::mem::take(found.get_mut(facet)?);
+                if values.len() > limit && limit > 0 {
+                    values.select_nth_unstable_by(limit - 1, order);
+                }
+                values.truncate(limit);
+                values.sort_unstable_by(order);
+                let values = values
+                    .into_iter()
+                    .map(|(name, n)| (name.to_owned(), n))
+                    .collect();
+                Some((FACETS[facet].0, values))
+            })
+            .collect()
     }
 }
 
@@ -153,11 +279,13 @@ pub struct FacetCollector {
     pub cache: Arc<FacetCache>,
 }
 
-/// Per-segment counts, by term ordinal.
+/// Counts by slot, of one segment.
+pub struct SegmentCounts(Vec<u32>);
+
+/// Per-segment counts (none kept when no facet is asked for).
 pub struct FacetSegmentCollector {
-    values: Arc<SegmentValues>,
-    /// (index into FACETS, counts by ordinal)
-    counts: Vec<(usize, Vec<u64>)>,
+    values: Option<Arc<SegmentValues>>,
+    counts: Vec<u32>,
 }
 
 impl Collector for FacetCollector {
@@ -169,81 +297,130 @@ impl Collector for FacetCollector {
         _segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<FacetSegmentCollector> {
-        let values = if self.facets.is_empty() {
-            Arc::new(SegmentValues(Vec::new()))
-        } else {
-            self.cache.get(reader)?
-        };
-        let counts = self
-            .facets
-            .iter()
-            .filter_map(|&i| values.0.get(i).map(|f| (i, vec![0; f.terms.len()])))
-            .collect();
-        Ok(FacetSegmentCollector { values, counts })
+        if self.facets.is_empty() {
+            return Ok(FacetSegmentCollector {
+                values: None,
+                counts: Vec::new(),
+            });
+        }
+        let values = self.cache.get(reader)?;
+        Ok(FacetSegmentCollector {
+            counts: vec![0; values.bound],
+            values: Some(values),
+        })
     }
 
     fn requires_scoring(&self) -> bool {
         false
     }
 
-    fn merge_fruits(&self, segments: Vec<FacetCounts>) -> tantivy::Result<FacetCounts> {
-        let mut merged: HashMap<&'static str, HashMap<String, u64>> = HashMap::new();
-        for segment in segments {
-            for (name, counts) in segment {
-                let entry = merged.entry(name).or_default();
-                for (value, n) in counts {
-                    *entry.entry(value).or_default() += n;
-                }
+    fn merge_fruits(&self, segments: Vec<SegmentCounts>) -> tantivy::Result<FacetCounts> {
+        let mut total: Vec<u32> = Vec::new();
+        for SegmentCounts(counts) in segments {
+            if total.len() < counts.len() {
+                total.resize(counts.len(), 0);
+            }
+            for (t, n) in total.iter_mut().zip(counts) {
+                *t += n;
             }
         }
-        Ok(merged
-            .into_iter()
-            .map(|(name, counts)| {
-                let mut counts: Vec<(String, u64)> = counts.into_iter().collect();
-                counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-                (name, counts)
-            })
-            .collect())
+        Ok(self.cache.top(&self.facets, &total, FACET_VALUES))
     }
 }
 
 impl SegmentCollector for FacetSegmentCollector {
-    type Fruit = FacetCounts;
+    type Fruit = SegmentCounts;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        for (i, counts) in &mut self.counts {
-            if let Some(field) = self.values.0.get(*i) {
-                field.count(doc as usize, counts);
-            }
+        if let Some(values) = &self.values {
+            values.rows.count(&[doc], &mut self.counts);
         }
     }
 
-    /// A block of matches, facet by facet (each facet's arrays stay in cache for the block).
     fn collect_block(&mut self, docs: &[DocId]) {
-        for (i, counts) in &mut self.counts {
-            let Some(field) = self.values.0.get(*i) else {
-                continue;
-            };
-            for &doc in docs {
-                field.count(doc as usize, counts);
-            }
+        if let Some(values) = &self.values {
+            values.rows.count(docs, &mut self.counts);
         }
     }
 
-    fn harvest(self) -> FacetCounts {
-        let mut out = FacetCounts::new();
-        for (i, counts) in self.counts {
-            let Some(field) = self.values.0.get(i) else {
-                continue;
-            };
-            let values = counts
-                .into_iter()
-                .enumerate()
-                .filter(|(_, n)| *n > 0)
-                .filter_map(|(ord, n)| Some((field.terms.get(ord)?.clone(), n)))
-                .collect();
-            out.insert(FACETS[i].0, values);
+    fn harvest(self) -> SegmentCounts {
+        SegmentCounts(self.counts)
+    }
+}
+
+/// Runs a collector on the public datasets only: what an anonymous search sees, read from the
+/// segment's cached set ([`SegmentValues::public`]) instead of four exclusion clauses in the
+/// query, which cost a seek each for every matching document.
+pub struct PublicOnly<C> {
+    pub inner: C,
+    pub cache: Arc<FacetCache>,
+}
+
+/// [`PublicOnly`]'s segment collector (never used: it collects in `collect_segment`).
+pub struct PublicSegment<C>(C);
+
+impl<C: SegmentCollector> SegmentCollector for PublicSegment<C> {
+    type Fruit = C::Fruit;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.0.collect(doc, score);
+    }
+
+    fn harvest(self) -> C::Fruit {
+        self.0.harvest()
+    }
+}
+
+impl<C: Collector> Collector for PublicOnly<C> {
+    type Fruit = C::Fruit;
+    type Child = PublicSegment<C::Child>;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        Ok(PublicSegment(self.inner.for_segment(segment, reader)?))
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.inner.requires_scoring()
+    }
+
+    fn merge_fruits(
+        &self,
+        segments: Vec<<Self::Child as SegmentCollector>::Fruit>,
+    ) -> tantivy::Result<C::Fruit> {
+        self.inner.merge_fruits(segments)
+    }
+
+    /// The weight's matches, minus deleted documents and those not public, in blocks when
+    /// nothing is scored.
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<<C::Child as SegmentCollector>::Fruit> {
+        let values = self.cache.get(reader)?;
+        let public = &values.public;
+        let alive = reader.alive_bitset();
+        let visible = |doc: DocId| public.contains(doc) && alive.is_none_or(|a| a.is_alive(doc));
+        let mut child = self.inner.for_segment(segment, reader)?;
+        if self.inner.requires_scoring() {
+            weight.for_each(reader, &mut |doc, score| {
+                if visible(doc) {
+                    child.collect(doc, score);
+                }
+            })?;
+        } else {
+            let mut kept: Vec<DocId> = Vec::with_capacity(64);
+            weight.for_each_no_score(reader, &mut |docs| {
+                kept.clear();
+                kept.extend(docs.iter().copied().filter(|&doc| visible(doc)));
+                child.collect_block(&kept);
+            })?;
         }
-        out
+        Ok(child.harvest())
     }
 }

@@ -329,7 +329,8 @@ impl SearchIndex {
         prune: bool,
     ) -> SearchResult<(Hits, Vec<f32>)> {
         let searcher = self.reader.searcher();
-        let tantivy_query = query.to_query(&self.index, &self.fields);
+        let public = query.public_only();
+        let tantivy_query = query.to_query(&self.index, &self.fields, public);
         let limit = query.page_size.max(1);
         let offset = query.page.saturating_sub(1) * query.page_size;
         let facet_collector = facets::FacetCollector {
@@ -363,8 +364,12 @@ impl SearchIndex {
                     let collect_matches = ranking::Matches {
                         pool: &self.bitsets,
                     };
-                    let (total, counts, matches) =
-                        searcher.search(q, &(Count, facet_collector, collect_matches))?;
+                    let (total, counts, matches) = self.collect(
+                        &searcher,
+                        q,
+                        public,
+                        (Count, facet_collector, collect_matches),
+                    )?;
                     let top = ranking::FilteredTop {
                         limit: offset + limit,
                         matches: std::sync::Arc::new(matches),
@@ -379,17 +384,23 @@ impl SearchIndex {
                     (page, total, counts)
                 }
                 None => {
-                    let (total, top, counts) =
-                        searcher.search(q, &(Count, top.order_by_score(), facet_collector))?;
+                    let (total, top, counts) = self.collect(
+                        &searcher,
+                        q,
+                        public,
+                        (Count, top.order_by_score(), facet_collector),
+                    )?;
                     let (page_scores, page): (Vec<f32>, Vec<DocAddress>) = top.into_iter().unzip();
                     scores = page_scores;
                     (page, total, counts)
                 }
             },
             SortKey::Title => {
-                let (total, top, counts) = searcher.search(
+                let (total, top, counts) = self.collect(
+                    &searcher,
                     q,
-                    &(
+                    public,
+                    (
                         Count,
                         top.order_by_string_fast_field("title_sort", order),
                         facet_collector,
@@ -406,9 +417,11 @@ impl SearchIndex {
                     SortKey::Followers => "followers",
                     _ => "reuses",
                 };
-                let (total, top, counts) = searcher.search(
+                let (total, top, counts) = self.collect(
+                    &searcher,
                     q,
-                    &(
+                    public,
+                    (
                         Count,
                         top.order_by_fast_field::<i64>(field, order),
                         facet_collector,
@@ -425,6 +438,28 @@ impl SearchIndex {
             },
             scores,
         ))
+    }
+
+    /// Runs `collector` on the matches of `query`, only on public datasets when `public` (the
+    /// query then has no visibility clauses, see [`SearchQuery::public_only`]).
+    fn collect<C: tantivy::collector::Collector>(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        public: bool,
+        collector: C,
+    ) -> tantivy::Result<C::Fruit> {
+        if public {
+            searcher.search(
+                query,
+                &facets::PublicOnly {
+                    inner: collector,
+                    cache: self.facets.clone(),
+                },
+            )
+        } else {
+            searcher.search(query, &collector)
+        }
     }
 
     fn ids(&self, searcher: &Searcher, addresses: &[DocAddress]) -> SearchResult<Vec<String>> {

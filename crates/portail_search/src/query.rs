@@ -280,14 +280,24 @@ fn i64_range(field: Field, from: Bound<i64>, to: Bound<i64>) -> Box<dyn Query> {
 }
 
 impl SearchQuery {
-    /// The tantivy query: text, filters and visibility.
-    pub fn to_query(&self, index: &Index, f: &Fields) -> Box<dyn Query> {
+    /// Whether this search sees exactly the public datasets (an anonymous visitor who asks for
+    /// no hidden ones): the searcher then keeps them with a cached set per segment
+    /// ([`crate::facets::PublicOnly`]), and [`SearchQuery::to_query`] leaves visibility out.
+    pub fn public_only(&self) -> bool {
+        self.audience == Audience::Anonymous && self.hidden == HiddenFilter::default()
+    }
+
+    /// The tantivy query: text, filters and visibility (unless `public_set`: the caller keeps
+    /// only public datasets itself, see [`SearchQuery::public_only`]).
+    pub(crate) fn to_query(&self, index: &Index, f: &Fields, public_set: bool) -> Box<dyn Query> {
         // "Not an organization" rather than "a dataset": excluding the few organizations is
         // cheap, intersecting with the million datasets is not (`AllQuery` is dropped by
         // tantivy when another clause is required).
         // Filters and visibility: they select, only the words score.
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::MustNot, term(f.kind, KIND_ORGANIZATION))];
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if !public_set {
+            clauses.push((Occur::MustNot, term(f.kind, KIND_ORGANIZATION)));
+        }
         for tag in &self.tags {
             clauses.push((Occur::Must, term(f.tags, tag)));
         }
@@ -331,7 +341,9 @@ impl SearchQuery {
                 i64_range(f.last_update, Bound::Included(since), Bound::Unbounded),
             ));
         }
-        clauses.extend(visibility(f, &self.audience, self.hidden));
+        if !public_set {
+            clauses.extend(visibility(f, &self.audience, self.hidden));
+        }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = clauses
             .into_iter()
             .map(|(occur, q)| match occur {
@@ -339,11 +351,17 @@ impl SearchQuery {
                 _ => (occur, q),
             })
             .collect();
-        clauses.push((Occur::Must, Box::new(AllQuery)));
-        if let Some(q) = self.text() {
-            clauses.push((Occur::Must, text_query(index, f, &q)));
+        let text = self.text().map(|q| text_query(index, f, &q));
+        match text {
+            // Words alone: their query as it is, so that tantivy runs a one-word union block by
+            // block rather than through a conjunction of one clause.
+            Some(text) if clauses.is_empty() => text,
+            text => {
+                clauses.push((Occur::Must, Box::new(AllQuery)));
+                clauses.extend(text.map(|t| (Occur::Must, t)));
+                Box::new(BooleanQuery::new(clauses))
+            }
         }
-        Box::new(BooleanQuery::new(clauses))
     }
 
     /// The words alone as a term union for the pruned ranking pass (see [`crate::ranking`]),

@@ -357,6 +357,132 @@ fn facets_count_the_matching_datasets() {
     assert!(!hits.facets.contains_key("frequency"));
 }
 
+/// The facets of every dataset, for anonymous visitors.
+fn all_facets(index: &SearchIndex) -> portail_search::FacetCounts {
+    index
+        .search(
+            &SearchQuery {
+                page: 1,
+                page_size: 1,
+                ..Default::default()
+            },
+            &["organization", "tags", "format", "license"],
+        )
+        .unwrap()
+        .facets
+}
+
+#[test]
+fn facets_keep_the_most_frequent_values_ties_by_value() {
+    let index = SearchIndex::in_ram().unwrap();
+    // 60 tags: "tag-00" on one dataset, "tag-01" on two... "tag-59" on sixty; every dataset
+    // also has "common" and one of two ties, "tie-a" and "tie-b".
+    let datasets: Vec<Dataset> = (0..60)
+        .map(|i| {
+            let mut d = dataset(&format!("d{i:02}"), "Titre", "Description.");
+            d.tags = (0..=i)
+                .map(|t| format!("tag-{:02}", 59 - t))
+                .chain([
+                    "common".to_owned(),
+                    if i % 2 == 0 { "tie-b" } else { "tie-a" }.to_owned(),
+                ])
+                .collect();
+            d
+        })
+        .collect();
+    index_all(&index, &datasets);
+    let tags = &all_facets(&index)["tags"];
+    assert_eq!(tags.len(), portail_search::facets::FACET_VALUES);
+    assert_eq!(tags[0], ("common".to_owned(), 60));
+    assert_eq!(tags[1], ("tag-59".to_owned(), 60));
+    assert_eq!(tags[29], ("tag-31".to_owned(), 32));
+    assert_eq!(tags[30], ("tag-30".to_owned(), 31));
+    // Equal counts: by value.
+    assert_eq!(tags[31], ("tag-29".to_owned(), 30));
+    assert_eq!(tags[32], ("tie-a".to_owned(), 30));
+    assert_eq!(tags[33], ("tie-b".to_owned(), 30));
+    assert!(tags.windows(2).all(|w| w[0].1 >= w[1].1));
+}
+
+#[test]
+fn facets_add_up_across_segments_replacements_and_deletions() {
+    let index = loaded();
+    // A second segment: a new dataset, and a replaced one whose old document stays deleted
+    // in the first segment.
+    let mut extra = dataset("extra", "Stationnement", "Places de stationnement.");
+    extra.tags = vec!["mobilite".into(), "politique".into()];
+    extra.publisher = Publisher::Organization("org-c".into());
+    extra.resources = vec![resource("extra", "Places", "csv")];
+    let mut renamed = catalog().remove(0);
+    renamed.tags = vec!["mobilite".into()];
+    index_all(&index, &[extra, renamed]);
+    let facets = all_facets(&index);
+    assert_eq!(facets["format"][0], ("csv".to_owned(), 3));
+    assert_eq!(
+        facets["organization"],
+        vec![
+            ("org-a".to_owned(), 2),
+            ("org-b".to_owned(), 1),
+            ("org-c".to_owned(), 1)
+        ]
+    );
+    let tags: std::collections::HashMap<String, u64> = facets["tags"].iter().cloned().collect();
+    assert_eq!(tags.get("mobilite"), Some(&2));
+    // "elections" was only on the replaced document.
+    assert_eq!(tags.get("elections"), None);
+    assert_eq!(tags.get("politique"), Some(&1));
+    index.delete("extra").unwrap();
+    index.commit(IndexState::default()).unwrap();
+    let facets = all_facets(&index);
+    assert_eq!(
+        facets["organization"],
+        vec![("org-a".to_owned(), 2), ("org-b".to_owned(), 1)]
+    );
+    assert_eq!(facets["format"][0], ("csv".to_owned(), 2));
+}
+
+#[test]
+fn hidden_datasets_are_not_counted_for_visitors() {
+    let index = loaded();
+    let mut private = dataset("secret", "Secret", "Caché.");
+    private.private = true;
+    private.tags = vec!["secret-tag".into()];
+    private.publisher = Publisher::Organization("org-secret".into());
+    let mut deleted = dataset("gone", "Supprimé", "Parti.");
+    deleted.deleted_at = Some(at(1));
+    deleted.tags = vec!["gone-tag".into()];
+    index_all(&index, &[private, deleted]);
+    let facets = all_facets(&index);
+    let tags: Vec<&str> = facets["tags"].iter().map(|(t, _)| t.as_str()).collect();
+    assert!(
+        !tags.contains(&"secret-tag") && !tags.contains(&"gone-tag"),
+        "{tags:?}"
+    );
+    assert!(
+        !facets["organization"]
+            .iter()
+            .any(|(o, _)| o == "org-secret")
+    );
+    // A sysadmin asking for private datasets sees and counts them.
+    let hits = index
+        .search(
+            &SearchQuery {
+                page: 1,
+                page_size: 5,
+                audience: Audience::Sysadmin,
+                hidden: HiddenFilter {
+                    private: Some(true),
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+            &["tags"],
+        )
+        .unwrap();
+    assert!(hits.ids.contains(&"secret".to_owned()), "{:?}", hits.ids);
+    assert!(hits.facets["tags"].contains(&("secret-tag".to_owned(), 1)));
+}
+
 #[test]
 fn sorts() {
     let index = loaded();

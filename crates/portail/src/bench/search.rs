@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use portail_app::App;
 use portail_db::datasets;
+use portail_search::{FACETS, SearchQuery, Sort};
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use tokio::net::TcpListener;
@@ -60,46 +61,94 @@ fn words_of(title: &str) -> Vec<String> {
         .collect()
 }
 
-/// A query of the mix, as a path (facets are on: the v2 default).
-fn query(kind: Kind, rng: &mut impl Rng, n: u64) -> String {
-    let subject = SUBJECTS.choose(rng).map_or("budget", |s| s.title);
-    let words = words_of(subject);
-    let word = words
-        .choose(rng)
-        .cloned()
-        .unwrap_or_else(|| "budget".into());
-    let other = SUBJECTS
-        .choose(rng)
-        .map(|s| words_of(s.title))
-        .and_then(|w| w.choose(rng).cloned())
-        .unwrap_or_else(|| "commune".into());
-    let tag = EXTRA_TAGS.choose(rng).copied().unwrap_or("open-data");
-    let format = ["csv", "json", "geojson", "xlsx", "pdf"]
-        .choose(rng)
-        .copied()
-        .unwrap_or("csv");
-    let page = rng.random_range(1..=3);
-    let encode = |s: &str| s.replace(' ', "%20").replace('"', "%22");
-    let path = match kind {
-        Kind::OneWord => format!("q={}", encode(&word)),
-        Kind::TwoWords => format!("q={}%20{}", encode(&word), encode(&other)),
-        Kind::Phrase => format!("q={}", encode(&format!("\"{}\"", subject.to_lowercase()))),
-        Kind::WordsAndFilter => {
-            if rng.random_bool(0.5) {
-                format!("q={}&tag={tag}", encode(&word))
-            } else {
-                format!("q={}&format={format}", encode(&word))
+/// A query of the mix.
+struct Mixed {
+    q: Option<String>,
+    tag: Option<&'static str>,
+    format: Option<&'static str>,
+    sort: Option<&'static str>,
+    page: usize,
+}
+
+impl Mixed {
+    fn new(kind: Kind, rng: &mut impl Rng) -> Mixed {
+        let subject = SUBJECTS.choose(rng).map_or("budget", |s| s.title);
+        let words = words_of(subject);
+        let word = words
+            .choose(rng)
+            .cloned()
+            .unwrap_or_else(|| "budget".into());
+        let other = SUBJECTS
+            .choose(rng)
+            .map(|s| words_of(s.title))
+            .and_then(|w| w.choose(rng).cloned())
+            .unwrap_or_else(|| "commune".into());
+        let tag = EXTRA_TAGS.choose(rng).copied().unwrap_or("open-data");
+        let format = ["csv", "json", "geojson", "xlsx", "pdf"]
+            .choose(rng)
+            .copied()
+            .unwrap_or("csv");
+        let page = rng.random_range(1..=3);
+        let mut m = Mixed {
+            q: None,
+            tag: None,
+            format: None,
+            sort: None,
+            page,
+        };
+        match kind {
+            Kind::OneWord => m.q = Some(word),
+            Kind::TwoWords => m.q = Some(format!("{word} {other}")),
+            Kind::Phrase => m.q = Some(format!("\"{}\"", subject.to_lowercase())),
+            Kind::WordsAndFilter => {
+                m.q = Some(word);
+                if rng.random_bool(0.5) {
+                    m.tag = Some(tag);
+                } else {
+                    m.format = Some(format);
+                }
+            }
+            Kind::FilterOnly => {
+                m.tag = Some(tag);
+                m.sort = ["-created", "-views", "title", "-last_update"]
+                    .choose(rng)
+                    .copied();
             }
         }
-        Kind::FilterOnly => {
-            let sort = ["-created", "-views", "title", "-last_update"]
-                .choose(rng)
-                .copied()
-                .unwrap_or("-created");
-            format!("tag={tag}&sort={sort}")
+        m
+    }
+
+    /// As a request path (facets are on: the v2 default), made unique by `n`.
+    fn path(&self, n: u64) -> String {
+        let encode = |s: &str| s.replace(' ', "%20").replace('"', "%22");
+        let mut path = String::from("/api/2/datasets/search/?");
+        if let Some(q) = &self.q {
+            path.push_str(&format!("q={}&", encode(q)));
         }
-    };
-    format!("/api/2/datasets/search/?{path}&page={page}&bench={n}")
+        if let Some(tag) = self.tag {
+            path.push_str(&format!("tag={tag}&"));
+        }
+        if let Some(format) = self.format {
+            path.push_str(&format!("format={format}&"));
+        }
+        if let Some(sort) = self.sort {
+            path.push_str(&format!("sort={sort}&"));
+        }
+        format!("{path}page={}&bench={n}", self.page)
+    }
+
+    /// As the engine's query, for an anonymous visitor (what the API builds from the path).
+    fn search(&self) -> SearchQuery {
+        SearchQuery {
+            q: self.q.clone(),
+            tags: self.tag.map(str::to_owned).into_iter().collect(),
+            format: self.format.map(str::to_owned),
+            sort: self.sort.and_then(Sort::parse),
+            page: self.page,
+            page_size: 20,
+            ..SearchQuery::default()
+        }
+    }
 }
 
 fn pick(rng: &mut impl Rng) -> Kind {
@@ -152,6 +201,7 @@ pub async fn run(global: &GlobalOpts, args: &BenchSearchArgs) -> anyhow::Result<
     wait_until_ready(&http, &base, &server).await?;
 
     let duration = Duration::from_secs(args.duration.max(1));
+    let cpu_before = process_cpu();
     let deadline = Instant::now() + duration;
     let results = Arc::new(parking_lot_free::Results::default());
     let mut tasks = Vec::new();
@@ -166,7 +216,7 @@ pub async fn run(global: &GlobalOpts, args: &BenchSearchArgs) -> anyhow::Result<
             while Instant::now() < deadline {
                 n += 1;
                 let kind = pick(&mut rng);
-                let path = query(kind, &mut rng, n);
+                let path = Mixed::new(kind, &mut rng).path(n);
                 let sent = Instant::now();
                 let ok = match http.get(format!("{base}{path}")).send().await {
                     Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
@@ -179,6 +229,9 @@ pub async fn run(global: &GlobalOpts, args: &BenchSearchArgs) -> anyhow::Result<
     for task in tasks {
         let _ = task.await;
     }
+    let cpu = process_cpu()
+        .zip(cpu_before)
+        .map(|(after, before)| after - before);
     let _ = stop.send(());
     let _ = tokio::time::timeout(Duration::from_secs(10), server).await;
 
@@ -209,6 +262,7 @@ pub async fn run(global: &GlobalOpts, args: &BenchSearchArgs) -> anyhow::Result<
         "queries (all with facets)", "requests", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms"
     );
     let (all, by_kind) = results.take(duration);
+    let all_requests = all.requests;
     for (label, m) in std::iter::once(("all".to_owned(), all)).chain(
         by_kind
             .into_iter()
@@ -224,8 +278,91 @@ pub async fn run(global: &GlobalOpts, args: &BenchSearchArgs) -> anyhow::Result<
             m.p99.as_secs_f64() * 1000.0,
         );
     }
+    if let Some(cpu) = cpu {
+        println!(
+            "CPU of the whole process (server and clients): {:.2} ms per request ({:.1} s in {} s)",
+            cpu.as_secs_f64() * 1000.0 / all_requests.max(1) as f64,
+            cpu.as_secs_f64(),
+            duration.as_secs()
+        );
+    }
+    let engine = index.clone();
+    let engine_rows = tokio::task::spawn_blocking(move || engine_alone(&engine, ENGINE_QUERIES))
+        .await
+        .context("the engine-alone pass failed")??;
+    println!("engine alone (one thread, no HTTP or database, same mix, {ENGINE_QUERIES} queries):");
+    println!(
+        "{:<28} {:>9} {:>9} {:>9} {:>9}",
+        "", "queries", "mean ms", "p50 ms", "p95 ms"
+    );
+    for (label, count, mean, p50, p95) in engine_rows {
+        println!(
+            "{label:<28} {count:>9} {:>9.2} {:>9.2} {:>9.2}",
+            mean.as_secs_f64() * 1000.0,
+            p50.as_secs_f64() * 1000.0,
+            p95.as_secs_f64() * 1000.0,
+        );
+    }
     drop(work);
     Ok(())
+}
+
+/// A row of the engine-alone table: label, queries, mean, p50, p95.
+type EngineRow = (String, usize, Duration, Duration, Duration);
+
+/// Queries of the engine-alone pass.
+const ENGINE_QUERIES: usize = 1000;
+
+/// Runs `count` queries of the mix straight on the index, one at a time, with every facet:
+/// what the engine costs without HTTP, the database or other clients. Per kind: count, mean,
+/// p50, p95.
+fn engine_alone(
+    index: &portail_search::SearchIndex,
+    count: usize,
+) -> anyhow::Result<Vec<EngineRow>> {
+    let facets: Vec<&'static str> = FACETS.iter().map(|(name, _)| *name).collect();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let mut times: Vec<(Kind, Duration)> = Vec::with_capacity(count);
+    for _ in 0..count {
+        let kind = pick(&mut rng);
+        let query = Mixed::new(kind, &mut rng).search();
+        let started = Instant::now();
+        index.search(&query, &facets)?;
+        times.push((kind, started.elapsed()));
+    }
+    let row = |label: &str, mut t: Vec<Duration>| {
+        t.sort_unstable();
+        let n = t.len();
+        let mean = t.iter().sum::<Duration>() / n.max(1) as u32;
+        let at = |q: f64| {
+            t.get(((q * n as f64).ceil() as usize).clamp(1, n.max(1)) - 1)
+                .copied()
+                .unwrap_or_default()
+        };
+        (label.to_owned(), n, mean, at(0.5), at(0.95))
+    };
+    let mut rows = vec![row("all", times.iter().map(|(_, d)| *d).collect())];
+    for (kind, _) in MIX {
+        let t = times
+            .iter()
+            .filter(|(k, _)| k == kind)
+            .map(|(_, d)| *d)
+            .collect();
+        rows.push(row(kind.label(), t));
+    }
+    Ok(rows)
+}
+
+/// CPU time used so far by this process, all threads, user and system (Linux; `None`
+/// elsewhere).
+fn process_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces): state is the first, utime the
+    // 12th, stime the 13th; in clock ticks of 1/100 s (Linux's USER_HZ).
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
 }
 
 fn folder_size(dir: &std::path::Path) -> u64 {

@@ -32,9 +32,6 @@ use crate::views::ApiDataset;
 /// cost more than they are worth; narrow the query instead.
 pub const MAX_SEARCH_DEPTH: i64 = 10_000;
 
-/// Values returned per facet.
-const FACET_SIZE: usize = 50;
-
 /// The format families a `format_family` filter accepts.
 const FORMAT_FAMILIES: &[&str] = &[
     "tabular",
@@ -312,7 +309,8 @@ pub(crate) async fn label_facets(
 ) -> ApiResult<HashMap<String, Vec<ApiFacetValue>>> {
     let mut out = HashMap::new();
     for (name, mut values) in counts {
-        values.truncate(FACET_SIZE);
+        // The engine returns the most frequent values only.
+        values.truncate(portail_search::facets::FACET_VALUES);
         let labels: HashMap<String, String> = match name {
             "organization" => {
                 let ids: Vec<String> = values.iter().map(|(id, _)| id.clone()).collect();
