@@ -436,6 +436,9 @@ pub struct BenchSearchArgs {
     /// Keep a complete index found in the folder instead of rebuilding (and timing) it.
     #[arg(long)]
     pub reuse_index: bool,
+    /// Queries of the engine-alone pass that follows the load (one thread, no HTTP).
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub engine_queries: usize,
 }
 
 /// Options of `portail bench upload`.

@@ -29,6 +29,9 @@ pub const POLL_EVERY: Duration = Duration::from_millis(200);
 /// transaction (PostgreSQL sequences leave gaps on rollback).
 const GAP_PATIENCE: Duration = Duration::from_secs(30);
 
+/// Searches running now, at most one per core (see [`search_datasets`]).
+static SEARCHES: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+
 /// Datasets loaded and indexed per batch.
 const BATCH: usize = 500;
 
@@ -77,7 +80,19 @@ pub async fn search_datasets(
         ..query
     };
     let hidden = query.hidden;
-    let hits = blocking(move || index.search(&query, &facets)).await?;
+    let hits = {
+        // At most one search per core at a time: more only time-slice the cores and evict
+        // each other's postings and facet rows from the caches.
+        let _turn = SEARCHES
+            .get_or_init(|| {
+                let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+                tokio::sync::Semaphore::new(cores)
+            })
+            .acquire()
+            .await
+            .map_err(internal)?;
+        blocking(move || index.search(&query, &facets)).await?
+    };
     let loaded = datasets::find_many(&app.db, &hits.ids).await?;
     let mut by_id: HashMap<String, Dataset> =
         loaded.into_iter().map(|d| (d.id.clone(), d)).collect();

@@ -133,14 +133,23 @@ impl Rows {
             docs: &[DocId],
             counts: &mut [u32],
         ) {
-            for &doc in docs {
-                let doc = doc as usize;
-                let (Some(&start), Some(&end)) = (starts.get(doc), starts.get(doc + 1)) else {
-                    continue;
-                };
-                for &slot in slots.get(start as usize..end as usize).unwrap_or_default() {
-                    if let Some(n) = counts.get_mut(slot.into() as usize) {
-                        *n += 1;
+            // In two steps: first every document's run, then the counting. The runs' reads do
+            // not wait on one another, so their cache misses overlap; reading a run then
+            // counting it, document after document, waits on each miss in turn.
+            let mut runs = [(0u32, 0u32); 64];
+            for chunk in docs.chunks(runs.len()) {
+                for (run, &doc) in runs.iter_mut().zip(chunk) {
+                    let doc = doc as usize;
+                    *run = match (starts.get(doc), starts.get(doc + 1)) {
+                        (Some(&start), Some(&end)) => (start, end),
+                        _ => (0, 0),
+                    };
+                }
+                for &(start, end) in runs.iter().take(chunk.len()) {
+                    for &slot in slots.get(start as usize..end as usize).unwrap_or_default() {
+                        if let Some(n) = counts.get_mut(slot.into() as usize) {
+                            *n += 1;
+                        }
                     }
                 }
             }

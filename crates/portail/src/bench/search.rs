@@ -286,11 +286,14 @@ pub async fn run(global: &GlobalOpts, args: &BenchSearchArgs) -> anyhow::Result<
             duration.as_secs()
         );
     }
-    let engine = index.clone();
-    let engine_rows = tokio::task::spawn_blocking(move || engine_alone(&engine, ENGINE_QUERIES))
+    let (engine, engine_queries) = (index.clone(), args.engine_queries);
+    let engine_rows = tokio::task::spawn_blocking(move || engine_alone(&engine, engine_queries))
         .await
         .context("the engine-alone pass failed")??;
-    println!("engine alone (one thread, no HTTP or database, same mix, {ENGINE_QUERIES} queries):");
+    println!(
+        "engine alone (one thread, no HTTP or database, same mix, {} queries):",
+        args.engine_queries
+    );
     println!(
         "{:<28} {:>9} {:>9} {:>9} {:>9}",
         "", "queries", "mean ms", "p50 ms", "p95 ms"
@@ -309,9 +312,6 @@ pub async fn run(global: &GlobalOpts, args: &BenchSearchArgs) -> anyhow::Result<
 
 /// A row of the engine-alone table: label, queries, mean, p50, p95.
 type EngineRow = (String, usize, Duration, Duration, Duration);
-
-/// Queries of the engine-alone pass.
-const ENGINE_QUERIES: usize = 1000;
 
 /// Runs `count` queries of the mix straight on the index, one at a time, with every facet:
 /// what the engine costs without HTTP, the database or other clients. Per kind: count, mean,

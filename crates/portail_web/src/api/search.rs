@@ -314,11 +314,7 @@ pub(crate) async fn label_facets(
         let labels: HashMap<String, String> = match name {
             "organization" => {
                 let ids: Vec<String> = values.iter().map(|(id, _)| id.clone()).collect();
-                organizations::find_many(&state.app.db, &ids)
-                    .await?
-                    .into_iter()
-                    .map(|o| (o.id, o.name))
-                    .collect()
+                organizations::names(&state.app.db, &ids).await?
             }
             _ => HashMap::new(),
         };
