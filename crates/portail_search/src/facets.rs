@@ -133,9 +133,9 @@ impl Rows {
             docs: &[DocId],
             counts: &mut [u32],
         ) {
-            // In two steps: first every document's run, then the counting. The runs' reads do
-            // not wait on one another, so their cache misses overlap; reading a run then
-            // counting it, document after document, waits on each miss in turn.
+            // In steps: first every document's run, then the counting. The runs' reads do not
+            // wait on one another, so their cache misses overlap; reading a run then counting
+            // it, document after document, waits on each miss in turn.
             let mut runs = [(0u32, 0u32); 64];
             for chunk in docs.chunks(runs.len()) {
                 for (run, &doc) in runs.iter_mut().zip(chunk) {
@@ -145,6 +145,17 @@ impl Rows {
                         _ => (0, 0),
                     };
                 }
+                // Then touch each run's ends, again without waiting: the counting below finds
+                // them in cache (a run may straddle two cache lines).
+                let mut touched = 0u32;
+                for &(start, end) in runs.iter().take(chunk.len()) {
+                    if end > start {
+                        let first = slots.get(start as usize).map_or(0, |&s| s.into());
+                        let last = slots.get(end as usize - 1).map_or(0, |&s| s.into());
+                        touched ^= first ^ last;
+                    }
+                }
+                std::hint::black_box(touched);
                 for &(start, end) in runs.iter().take(chunk.len()) {
                     for &slot in slots.get(start as usize..end as usize).unwrap_or_default() {
                         if let Some(n) = counts.get_mut(slot.into() as usize) {

@@ -183,6 +183,13 @@ pub async fn run(global: &GlobalOpts, args: &BenchSearchArgs) -> anyhow::Result<
     }
     let build = started.elapsed();
     let index_bytes = folder_size(&index_dir);
+    // What `portail serve` does at start, before the load: decode each segment's facet values.
+    {
+        let index = index.clone();
+        tokio::task::spawn_blocking(move || index.warm())
+            .await
+            .context("warming the index failed")??;
+    }
 
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
