@@ -21,6 +21,11 @@ pub struct DatasetDoc<'a> {
 pub const KIND_DATASET: &str = "dataset";
 pub const KIND_ORGANIZATION: &str = "organization";
 
+/// The values of the `hidden` field: what keeps a document out of a visitor's searches.
+pub const HIDDEN_PRIVATE: &str = "private";
+pub const HIDDEN_DELETED: &str = "deleted";
+pub const HIDDEN_ARCHIVED: &str = "archived";
+
 fn days(date: NaiveDate) -> i64 {
     date.signed_duration_since(NaiveDate::default()).num_days()
 }
@@ -107,13 +112,13 @@ impl DatasetDoc<'_> {
         }
         doc.add_u64(f.featured, u64::from(d.featured));
         if d.private {
-            doc.add_text(f.hidden, "private");
+            doc.add_text(f.hidden, HIDDEN_PRIVATE);
         }
         if d.deleted_at.is_some() {
-            doc.add_text(f.hidden, "deleted");
+            doc.add_text(f.hidden, HIDDEN_DELETED);
         }
         if d.archived_at.is_some() {
-            doc.add_text(f.hidden, "archived");
+            doc.add_text(f.hidden, HIDDEN_ARCHIVED);
         }
         doc.add_i64(f.created, micros(d.created_at()));
         let last_update = match &self.facts {
@@ -175,7 +180,7 @@ pub fn organization_document(f: &Fields, org: &Organization) -> TantivyDocument 
     doc.add_i64(f.last_update, micros(org.last_modified));
     doc.add_text(f.title_sort, fold(&org.name).trim());
     if org.deleted_at.is_some() {
-        doc.add_text(f.hidden, "deleted");
+        doc.add_text(f.hidden, HIDDEN_DELETED);
     }
     doc
 }

@@ -25,7 +25,8 @@ use tantivy::query::Weight;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{BitSet, DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED, Term};
 
-use crate::document::KIND_ORGANIZATION;
+use crate::document::{HIDDEN_ARCHIVED, HIDDEN_DELETED, HIDDEN_PRIVATE, KIND_ORGANIZATION};
+use crate::schema::Fields;
 
 /// The facets a dataset search can count, by wire name and index field name.
 pub const FACETS: &[(&str, &str)] = &[
@@ -182,20 +183,17 @@ struct SegmentValues {
     public: BitSet,
 }
 
-/// The terms whose documents are not public datasets.
-const NOT_PUBLIC: &[(&str, &str)] = &[
-    ("kind", KIND_ORGANIZATION),
-    ("hidden", "private"),
-    ("hidden", "deleted"),
-    ("hidden", "archived"),
-];
-
-/// The documents of a segment that are public datasets (deleted or not).
-fn public_datasets(reader: &SegmentReader) -> tantivy::Result<BitSet> {
+/// The documents of a segment that are public datasets (deleted or not): all but the
+/// organizations and the private, deleted or archived datasets.
+fn public_datasets(reader: &SegmentReader, f: &Fields) -> tantivy::Result<BitSet> {
     let mut set = BitSet::with_max_value_and_full(reader.max_doc());
-    let schema = reader.schema();
-    for (name, value) in NOT_PUBLIC {
-        let field = schema.get_field(name)?;
+    let not_public = [
+        (f.kind, KIND_ORGANIZATION),
+        (f.hidden, HIDDEN_PRIVATE),
+        (f.hidden, HIDDEN_DELETED),
+        (f.hidden, HIDDEN_ARCHIVED),
+    ];
+    for (field, value) in not_public {
         let term = Term::from_field_text(field, value);
         let Some(mut postings) = reader
             .inverted_index(field)?
@@ -212,14 +210,23 @@ fn public_datasets(reader: &SegmentReader) -> tantivy::Result<BitSet> {
     Ok(set)
 }
 
-/// Decoded segments, by id (segments no longer searched are dropped), and the value slots.
-#[derive(Default)]
-pub struct FacetCache {
+/// What searches keep about each segment ([`SegmentValues`]), by id (segments no longer
+/// searched are dropped), and the facet value slots.
+pub struct SegmentCache {
+    fields: Fields,
     segments: Mutex<HashMap<SegmentId, Arc<SegmentValues>>>,
     slots: RwLock<Slots>,
 }
 
-impl FacetCache {
+impl SegmentCache {
+    pub fn new(fields: Fields) -> SegmentCache {
+        SegmentCache {
+            fields,
+            segments: Mutex::default(),
+            slots: RwLock::default(),
+        }
+    }
+
     fn get(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentValues>> {
         let id = reader.segment_id();
         if let Some(found) = self.segments.lock().ok().and_then(|c| c.get(&id).cloned()) {
@@ -233,7 +240,7 @@ impl FacetCache {
             Arc::new(SegmentValues {
                 rows,
                 bound: slots.names.len(),
-                public: public_datasets(reader)?,
+                public: public_datasets(reader, &self.fields)?,
             })
         };
         if let Ok(mut cache) = self.segments.lock() {
@@ -296,7 +303,7 @@ impl FacetCache {
 pub struct FacetCollector {
     /// Indexes into [`FACETS`].
     pub facets: Vec<usize>,
-    pub cache: Arc<FacetCache>,
+    pub cache: Arc<SegmentCache>,
 }
 
 /// Counts by slot, of one segment.
@@ -373,7 +380,7 @@ impl SegmentCollector for FacetSegmentCollector {
 /// query, which cost a seek each for every matching document.
 pub struct PublicOnly<C> {
     pub inner: C,
-    pub cache: Arc<FacetCache>,
+    pub cache: Arc<SegmentCache>,
 }
 
 /// [`PublicOnly`]'s segment collector (never used: it collects in `collect_segment`).

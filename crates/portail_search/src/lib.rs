@@ -101,7 +101,8 @@ pub struct SearchIndex {
     writer: Mutex<IndexWriter>,
     /// Bumped by every commit: cached search answers are keyed by it.
     commits: std::sync::atomic::AtomicU64,
-    facets: std::sync::Arc<facets::FacetCache>,
+    /// Facet values and public datasets of each segment.
+    segments: std::sync::Arc<facets::SegmentCache>,
     /// Bit sets reused by relevance searches.
     bitsets: ranking::BitSetPool,
     /// The state of the last commit that searches see (set after the reader reloads, so that
@@ -225,7 +226,7 @@ impl SearchIndex {
             reader,
             writer: Mutex::new(writer),
             commits: std::sync::atomic::AtomicU64::new(0),
-            facets: std::sync::Arc::default(),
+            segments: std::sync::Arc::new(facets::SegmentCache::new(fields)),
             bitsets: ranking::BitSetPool::default(),
             visible: Mutex::new(visible),
         })
@@ -283,7 +284,7 @@ impl SearchIndex {
         prepared.commit()?;
         drop(writer);
         self.reader.reload()?;
-        self.facets
+        self.segments
             .refresh(self.reader.searcher().segment_readers())?;
         *self.visible.lock().map_err(|_| SearchError::Poisoned)? = state;
         self.commits
@@ -294,7 +295,7 @@ impl SearchIndex {
     /// Prepares what searches need in memory (the facet values of every segment), so that the
     /// first searches after a start do not pay for it.
     pub fn warm(&self) -> SearchResult<()> {
-        self.facets
+        self.segments
             .refresh(self.reader.searcher().segment_readers())?;
         Ok(())
     }
@@ -340,7 +341,7 @@ impl SearchIndex {
                 .filter(|(_, (name, _))| facets.contains(name))
                 .map(|(i, _)| i)
                 .collect(),
-            cache: self.facets.clone(),
+            cache: self.segments.clone(),
         };
         let top = TopDocs::with_limit(limit).and_offset(offset);
         let sort = query.effective_sort();
@@ -454,7 +455,7 @@ impl SearchIndex {
                 query,
                 &facets::PublicOnly {
                     inner: collector,
-                    cache: self.facets.clone(),
+                    cache: self.segments.clone(),
                 },
             )
         } else {

@@ -9,7 +9,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Index, Term};
 
-use crate::document::KIND_ORGANIZATION;
+use crate::document::{HIDDEN_ARCHIVED, HIDDEN_DELETED, HIDDEN_PRIVATE, KIND_ORGANIZATION};
 use crate::schema::Fields;
 
 /// Who is searching: decides which hidden datasets may appear.
@@ -233,10 +233,10 @@ fn visibility(
             term(f.hidden, name),
         )
     };
-    clauses.push(state("deleted", hidden.deleted));
-    clauses.push(state("archived", hidden.archived));
+    clauses.push(state(HIDDEN_DELETED, hidden.deleted));
+    clauses.push(state(HIDDEN_ARCHIVED, hidden.archived));
     if let Some(private) = hidden.private {
-        clauses.push(state("private", private));
+        clauses.push(state(HIDDEN_PRIVATE, private));
     }
     let hidden_requested = hidden.deleted || hidden.archived || hidden.private == Some(true);
     match audience {
@@ -245,7 +245,7 @@ fn visibility(
             if hidden_requested {
                 clauses.push((Occur::Must, Box::new(EmptyQuery)));
             } else {
-                clauses.push((Occur::MustNot, term(f.hidden, "private")));
+                clauses.push((Occur::MustNot, term(f.hidden, HIDDEN_PRIVATE)));
             }
         }
         Audience::Member {
@@ -260,7 +260,7 @@ fn visibility(
             if !hidden_requested {
                 let public: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
                     (Occur::Must, Box::new(AllQuery) as Box<dyn Query>),
-                    (Occur::MustNot, term(f.hidden, "private")),
+                    (Occur::MustNot, term(f.hidden, HIDDEN_PRIVATE)),
                 ]));
                 insider.push((Occur::Should, public));
             }
@@ -426,9 +426,9 @@ pub fn suggest_query(index: &Index, f: &Fields, q: &str, kind: &str) -> Option<B
             2.0,
         )),
     ));
-    clauses.push((Occur::MustNot, term(f.hidden, "private")));
-    clauses.push((Occur::MustNot, term(f.hidden, "deleted")));
-    clauses.push((Occur::MustNot, term(f.hidden, "archived")));
+    clauses.push((Occur::MustNot, term(f.hidden, HIDDEN_PRIVATE)));
+    clauses.push((Occur::MustNot, term(f.hidden, HIDDEN_DELETED)));
+    clauses.push((Occur::MustNot, term(f.hidden, HIDDEN_ARCHIVED)));
     Some(Box::new(BooleanQuery::new(clauses)))
 }
 
@@ -437,7 +437,7 @@ pub fn organization_query(index: &Index, f: &Fields, q: &str) -> Box<dyn Query> 
     Box::new(BooleanQuery::new(vec![
         (Occur::Must, term(f.kind, KIND_ORGANIZATION)),
         (Occur::Must, text_query(index, f, &sanitize(q))),
-        (Occur::MustNot, term(f.hidden, "deleted")),
+        (Occur::MustNot, term(f.hidden, HIDDEN_DELETED)),
     ]))
 }
 

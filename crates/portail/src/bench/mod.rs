@@ -107,7 +107,7 @@ impl Measurement {
 }
 
 /// The nearest-rank percentile of sorted values (zero when there are none).
-fn percentile(sorted: &[Duration], q: f64) -> Duration {
+pub(super) fn percentile(sorted: &[Duration], q: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }

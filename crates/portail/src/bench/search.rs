@@ -184,12 +184,14 @@ pub async fn run(global: &GlobalOpts, args: &BenchSearchArgs) -> anyhow::Result<
     let build = started.elapsed();
     let index_bytes = folder_size(&index_dir);
     // What `portail serve` does at start, before the load: decode each segment's facet values.
+    let warmed = Instant::now();
     {
         let index = index.clone();
         tokio::task::spawn_blocking(move || index.warm())
             .await
             .context("warming the index failed")??;
     }
+    let warm = warmed.elapsed();
 
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
@@ -285,6 +287,10 @@ pub async fn run(global: &GlobalOpts, args: &BenchSearchArgs) -> anyhow::Result<
             m.p99.as_secs_f64() * 1000.0,
         );
     }
+    println!(
+        "index warmed in {:.2} s (facet values and public datasets of every segment decoded)",
+        warm.as_secs_f64()
+    );
     if let Some(cpu) = cpu {
         println!(
             "CPU of the whole process (server and clients): {:.2} ms per request ({:.1} s in {} s)",
@@ -339,14 +345,9 @@ fn engine_alone(
     }
     let row = |label: &str, mut t: Vec<Duration>| {
         t.sort_unstable();
-        let n = t.len();
-        let mean = t.iter().sum::<Duration>() / n.max(1) as u32;
-        let at = |q: f64| {
-            t.get(((q * n as f64).ceil() as usize).clamp(1, n.max(1)) - 1)
-                .copied()
-                .unwrap_or_default()
-        };
-        (label.to_owned(), n, mean, at(0.5), at(0.95))
+        let mean = t.iter().sum::<Duration>() / t.len().max(1) as u32;
+        let (p50, p95) = (super::percentile(&t, 0.50), super::percentile(&t, 0.95));
+        (label.to_owned(), t.len(), mean, p50, p95)
     };
     let mut rows = vec![row("all", times.iter().map(|(_, d)| *d).collect())];
     for (kind, _) in MIX {

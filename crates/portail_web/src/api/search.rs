@@ -308,9 +308,8 @@ pub(crate) async fn label_facets(
     lang: &str,
 ) -> ApiResult<HashMap<String, Vec<ApiFacetValue>>> {
     let mut out = HashMap::new();
-    for (name, mut values) in counts {
-        // The engine returns the most frequent values only.
-        values.truncate(portail_search::facets::FACET_VALUES);
+    // The engine returns each facet's most frequent values only (`FACET_VALUES`).
+    for (name, values) in counts {
         let labels: HashMap<String, String> = match name {
             "organization" => {
                 let ids: Vec<String> = values.iter().map(|(id, _)| id.clone()).collect();
