@@ -19,13 +19,14 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
-use tantivy::query::Query;
+use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, Term};
 
 pub use document::{DatasetDoc, epoch_days, organization_document};
 pub use facets::{FACETS, FacetCounts};
 pub use query::{Audience, HiddenFilter, SearchQuery, Sort, SortKey};
+pub use ranking::Ranking;
 use schema::Fields;
 
 /// What can go wrong with the index.
@@ -312,22 +313,22 @@ impl SearchIndex {
 
     /// Runs a dataset search: a page of ids, the total, and the facets asked for.
     pub fn search(&self, query: &SearchQuery, facets: &[&'static str]) -> SearchResult<Hits> {
-        let (hits, _) = self.run(query, facets, true)?;
+        let (hits, _) = self.run(query, facets, Ranking::Auto)?;
         Ok(hits)
     }
 
-    /// The page of a search with each hit's score, pruned as [`SearchIndex::search`] does or
-    /// not (every match scored in one pass): tests check that both agree.
+    /// The page of a search with each hit's score, ranked the way `ranking` says (tests check
+    /// that every way agrees).
     #[doc(hidden)]
-    pub fn scored(&self, query: &SearchQuery, prune: bool) -> SearchResult<(Hits, Vec<f32>)> {
-        self.run(query, &[], prune)
+    pub fn scored(&self, query: &SearchQuery, ranking: Ranking) -> SearchResult<(Hits, Vec<f32>)> {
+        self.run(query, &[], ranking)
     }
 
     fn run(
         &self,
         query: &SearchQuery,
         facets: &[&'static str],
-        prune: bool,
+        ranking_way: Ranking,
     ) -> SearchResult<(Hits, Vec<f32>)> {
         let searcher = self.reader.searcher();
         let public = query.public_only();
@@ -352,10 +353,9 @@ impl SearchIndex {
         };
         let q: &dyn Query = tantivy_query.as_ref();
         let mut scores = Vec::new();
-        let ranking = if prune {
-            query.ranking_query(&self.index, &self.fields)
-        } else {
-            None
+        let ranking = match ranking_way {
+            Ranking::OnePass => None,
+            _ => query.ranking_terms(&self.index, &self.fields),
         };
         let (addresses, total, counts): (Vec<DocAddress>, usize, FacetCounts) = match sort.key {
             SortKey::Relevance => match ranking {
@@ -371,11 +371,18 @@ impl SearchIndex {
                         public,
                         (Count, facet_collector, collect_matches),
                     )?;
+                    let scoring = EnableScoring::enabled_from_searcher(&searcher);
+                    let terms = words
+                        .iter()
+                        .map(|t| t.weight(scoring))
+                        .collect::<tantivy::Result<Vec<_>>>()?;
                     let top = ranking::FilteredTop {
                         limit: offset + limit,
                         matches: std::sync::Arc::new(matches),
+                        terms,
+                        way: ranking_way,
                     };
-                    let best = searcher.search(words.as_ref(), &top)?;
+                    let best = searcher.search(query::union_of(&words).as_ref(), &top)?;
                     if let Ok(matches) = std::sync::Arc::try_unwrap(top.matches) {
                         self.bitsets.give_back(matches);
                     }

@@ -152,15 +152,15 @@ fn text_fields(f: &Fields) -> [(Field, f32); 6] {
     ]
 }
 
-/// The words of a sanitized query without phrases as one union of boosted term queries (every
-/// word, every field, its language's stem), the shape tantivy prunes with Block-WAND; `None`
-/// for a phrase or when no word is left (all stop words). For a document that has every word
-/// it scores what [`text_query`] scores (both sum the matching terms).
-pub fn ranking_union(index: &Index, f: &Fields, q: &str) -> Option<Box<dyn Query>> {
+/// The words of a sanitized query without phrases as boosted term queries (every word, every
+/// field, its language's stem): their union is the shape tantivy prunes with Block-WAND;
+/// `None` for a phrase or when no word is left (all stop words). For a document that has
+/// every word, the sum of the terms it matches is what [`text_query`] scores.
+pub fn ranking_terms(index: &Index, f: &Fields, q: &str) -> Option<Vec<Box<dyn Query>>> {
     if q.contains('"') {
         return None;
     }
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut terms: Vec<Box<dyn Query>> = Vec::new();
     // A word typed twice (or two words with one stem) counts once, as in the parser's query.
     let mut seen: std::collections::HashSet<Term> = std::collections::HashSet::new();
     let mut analyzers = text_fields(f)
@@ -180,17 +180,24 @@ pub fn ranking_union(index: &Index, f: &Fields, q: &str) -> Option<Box<dyn Query
                 if !seen.insert(term.clone()) {
                     continue;
                 }
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(
-                        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-                        boost,
-                    )),
-                ));
+                terms.push(Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                    boost,
+                )));
             }
         }
     }
-    (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+    (!terms.is_empty()).then_some(terms)
+}
+
+/// The union of [`ranking_terms`].
+pub fn union_of(terms: &[Box<dyn Query>]) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(
+        terms
+            .iter()
+            .map(|t| (Occur::Should, t.box_clone()))
+            .collect(),
+    ))
 }
 
 /// A clause that selects without adding to the score: filters and visibility never change
@@ -364,10 +371,10 @@ impl SearchQuery {
         }
     }
 
-    /// The words alone as a term union for the pruned ranking pass (see [`crate::ranking`]),
-    /// when the query has words and no phrase.
-    pub fn ranking_query(&self, index: &Index, f: &Fields) -> Option<Box<dyn Query>> {
-        ranking_union(index, f, &self.text()?)
+    /// The words alone as term queries for the ranking pass (see [`crate::ranking`]), when the
+    /// query has words and no phrase.
+    pub fn ranking_terms(&self, index: &Index, f: &Fields) -> Option<Vec<Box<dyn Query>>> {
+        ranking_terms(index, f, &self.text()?)
     }
 
     /// The words of `q` to search, if any (operators and punctuation are dropped).

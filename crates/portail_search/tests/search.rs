@@ -9,8 +9,8 @@ use portail_core::model::{
     Dataset, DatasetMetrics, Filetype, Organization, Publisher, Resource, Spatial, TemporalCoverage,
 };
 use portail_search::{
-    Audience, DatasetDoc, HiddenFilter, IndexState, Opened, SearchIndex, SearchQuery, Sort,
-    epoch_days,
+    Audience, DatasetDoc, HiddenFilter, IndexState, Opened, Ranking, SearchIndex, SearchQuery,
+    Sort, epoch_days,
 };
 
 fn at(days: i64) -> DateTime<Utc> {
@@ -782,8 +782,9 @@ mod properties {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
 
-        /// The pruned two-pass ranking finds what scoring every match finds: the same total,
-        /// the same scores page after page, and each hit with the score it has in the full list.
+        /// The two-pass ranking finds what scoring every match finds, whichever way it ranks a
+        /// segment (matches scored directly or Block-WAND): the same total, the same scores
+        /// page after page, and each hit with the score it has in the full list.
         /// Every case searches one shared index, so the match bit sets are reused from query
         /// to query (`ranking::BitSetPool`): a bit left from an earlier query would show here.
         #[test]
@@ -802,20 +803,22 @@ mod properties {
                 page_size,
                 ..Default::default()
             };
-            let (pruned, pruned_scores) = index.scored(&query, true).unwrap();
-            let (full, full_scores) = index.scored(&query, false).unwrap();
-            prop_assert_eq!(pruned.total, full.total, "{}", text);
-            prop_assert_eq!(pruned_scores.len(), full_scores.len(), "{}", text);
-            let close = |a: f32, b: f32| (a - b).abs() <= 1e-4 * a.abs().max(1.0);
-            for (a, b) in pruned_scores.iter().zip(&full_scores) {
-                prop_assert!(close(*a, *b), "{}: {:?} vs {:?}", text, pruned_scores, full_scores);
-            }
+            let (full, full_scores) = index.scored(&query, Ranking::OnePass).unwrap();
             let everything = SearchQuery { page: 1, page_size: 1000, ..query.clone() };
-            let (all, all_scores) = index.scored(&everything, false).unwrap();
-            for (id, score) in pruned.ids.iter().zip(&pruned_scores) {
-                let at = all.ids.iter().position(|x| x == id);
-                prop_assert!(at.is_some(), "{}: {} is not a match", text, id);
-                prop_assert!(close(all_scores[at.unwrap_or_default()], *score), "{}: {}", text, id);
+            let (all, all_scores) = index.scored(&everything, Ranking::OnePass).unwrap();
+            let close = |a: f32, b: f32| (a - b).abs() <= 1e-4 * a.abs().max(1.0);
+            for way in [Ranking::Auto, Ranking::Direct, Ranking::Blocks] {
+                let (pruned, pruned_scores) = index.scored(&query, way).unwrap();
+                prop_assert_eq!(pruned.total, full.total, "{} {:?}", text, way);
+                prop_assert_eq!(pruned_scores.len(), full_scores.len(), "{} {:?}", text, way);
+                for (a, b) in pruned_scores.iter().zip(&full_scores) {
+                    prop_assert!(close(*a, *b), "{} {:?}: {:?} vs {:?}", text, way, pruned_scores, full_scores);
+                }
+                for (id, score) in pruned.ids.iter().zip(&pruned_scores) {
+                    let at = all.ids.iter().position(|x| x == id);
+                    prop_assert!(at.is_some(), "{}: {} is not a match", text, id);
+                    prop_assert!(close(all_scores[at.unwrap_or_default()], *score), "{}: {}", text, id);
+                }
             }
         }
 
