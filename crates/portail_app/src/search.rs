@@ -11,11 +11,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use portail_core::model::{Dataset, Publisher};
+use portail_core::model::{Dataset, Publisher, ResourceFacts};
 use portail_core::permissions::Actor;
 use portail_db::{changes, datasets, organizations};
 use portail_search::{
-    Audience, DatasetDoc, Hits, IndexState, SearchIndex, SearchQuery, Suggestion,
+    Audience, DatasetDoc, HiddenFilter, Hits, IndexState, SearchIndex, SearchQuery, Suggestion,
 };
 use tracing::{info, warn};
 
@@ -29,7 +29,7 @@ pub const POLL_EVERY: Duration = Duration::from_millis(200);
 /// transaction (PostgreSQL sequences leave gaps on rollback).
 const GAP_PATIENCE: Duration = Duration::from_secs(30);
 
-/// Searches running now, at most one per core (see [`search_datasets`]).
+/// Searches running now, at most one per core (see [`hits`]).
 static SEARCHES: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
 
 /// Datasets loaded and indexed per batch.
@@ -67,49 +67,89 @@ async fn blocking<T: Send + 'static>(
         .map_err(internal)
 }
 
-/// A page of datasets matching a search, with the total and the facet counts asked for.
+/// Runs a search on the index for `actor`.
+async fn hits(
+    app: &App,
+    actor: Option<&Actor>,
+    query: SearchQuery,
+    facets: Vec<&'static str>,
+) -> AppResult<Hits> {
+    let index = index(app)?;
+    let query = SearchQuery {
+        audience: audience(actor),
+        ..query
+    };
+    // At most one search per core at a time: more only time-slice the cores and evict each
+    // other's postings and facet rows from the caches.
+    let _turn = SEARCHES
+        .get_or_init(|| {
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+            tokio::sync::Semaphore::new(cores)
+        })
+        .acquire()
+        .await
+        .map_err(internal)?;
+    blocking(move || index.search(&query, &facets)).await
+}
+
+/// The loaded datasets in the order of the hits, without those the search may not show: the
+/// index may lag behind a change of visibility, the database decides.
+fn in_hit_order<T>(
+    actor: Option<&Actor>,
+    hidden: HiddenFilter,
+    ids: &[String],
+    loaded: Vec<T>,
+    dataset: impl Fn(&T) -> &Dataset,
+) -> Vec<T> {
+    let mut by_id: HashMap<String, T> = loaded
+        .into_iter()
+        .map(|item| (dataset(&item).id.clone(), item))
+        .collect();
+    let mut page = Vec::with_capacity(ids.len());
+    for id in ids {
+        let Some(item) = by_id.remove(id) else {
+            continue;
+        };
+        let d = dataset(&item);
+        let insider = portail_core::permissions::can_see_hidden_dataset(actor, &d.publisher);
+        let matches = d.deleted_at.is_some() == hidden.deleted
+            && d.archived_at.is_some() == hidden.archived
+            && hidden.private.is_none_or(|p| d.private == p);
+        let hidden_now = d.private || d.deleted_at.is_some() || d.archived_at.is_some();
+        if matches && (insider || !hidden_now) {
+            page.push(item);
+        }
+    }
+    page
+}
+
+/// A page of datasets matching a search (with their resources), the total and the facet
+/// counts asked for.
 pub async fn search_datasets(
     app: &App,
     actor: Option<&Actor>,
     query: SearchQuery,
     facets: Vec<&'static str>,
 ) -> AppResult<(Vec<Dataset>, Hits)> {
-    let index = index(app)?;
-    let query = SearchQuery {
-        audience: audience(actor),
-        ..query
-    };
     let hidden = query.hidden;
-    let hits = {
-        // At most one search per core at a time: more only time-slice the cores and evict
-        // each other's postings and facet rows from the caches.
-        let _turn = SEARCHES
-            .get_or_init(|| {
-                let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-                tokio::sync::Semaphore::new(cores)
-            })
-            .acquire()
-            .await
-            .map_err(internal)?;
-        blocking(move || index.search(&query, &facets)).await?
-    };
+    let hits = hits(app, actor, query, facets).await?;
     let loaded = datasets::find_many(&app.db, &hits.ids).await?;
-    let mut by_id: HashMap<String, Dataset> =
-        loaded.into_iter().map(|d| (d.id.clone(), d)).collect();
-    let mut page = Vec::with_capacity(hits.ids.len());
-    for id in &hits.ids {
-        if let Some(d) = by_id.remove(id) {
-            // The index may lag behind a change of visibility: the database decides.
-            let insider = portail_core::permissions::can_see_hidden_dataset(actor, &d.publisher);
-            let matches = d.deleted_at.is_some() == hidden.deleted
-                && d.archived_at.is_some() == hidden.archived
-                && hidden.private.is_none_or(|p| d.private == p);
-            let hidden_now = d.private || d.deleted_at.is_some() || d.archived_at.is_some();
-            if matches && (insider || !hidden_now) {
-                page.push(d);
-            }
-        }
-    }
+    let page = in_hit_order(actor, hidden, &hits.ids, loaded, |d| d);
+    Ok((page, hits))
+}
+
+/// [`search_datasets`] with the summary of each dataset's resources instead of the resources
+/// (API v2's shape): two queries for the page whatever the number of resources.
+pub async fn search_dataset_summaries(
+    app: &App,
+    actor: Option<&Actor>,
+    query: SearchQuery,
+    facets: Vec<&'static str>,
+) -> AppResult<(Vec<(Dataset, ResourceFacts)>, Hits)> {
+    let hidden = query.hidden;
+    let hits = hits(app, actor, query, facets).await?;
+    let loaded = datasets::find_many_with_facts(&app.db, &hits.ids).await?;
+    let page = in_hit_order(actor, hidden, &hits.ids, loaded, |(d, _)| d);
     Ok((page, hits))
 }
 

@@ -275,6 +275,51 @@ pub async fn find_many(db: &Db, ids: &[String]) -> DbResult<Vec<Dataset>> {
     hydrate(db, rows).await
 }
 
+#[derive(sqlx::FromRow)]
+struct TaggedRow {
+    #[sqlx(flatten)]
+    row: DatasetRow,
+    /// The dataset's tags in order, joined by [`TAG_SEPARATOR`] (none: no tag).
+    tag_list: Option<String>,
+}
+
+/// Joins tags in one column; tags are slugs, they never hold it.
+const TAG_SEPARATOR: char = '\u{1f}';
+
+/// Datasets by id (any order) with their tags and the summary of their resources, not the
+/// resources themselves: what a page of API v2 results shows, in two queries.
+pub async fn find_many_with_facts(
+    db: &Db,
+    ids: &[String],
+) -> DbResult<Vec<(Dataset, portail_core::model::ResourceFacts)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(&format!(
+        "SELECT {COLUMNS}, (SELECT string_agg(t.tag, '{TAG_SEPARATOR}' ORDER BY t.tag) \
+         FROM dataset_tags t WHERE t.dataset_id = d.id) AS tag_list FROM datasets d WHERE d.id IN "
+    ));
+    sql.bind_list(ids.iter().cloned());
+    let rows: Vec<TaggedRow> = with_db!(db, |p| bind_args!(
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.text.clone())),
+        &sql.args
+    )
+    .fetch_all(p)
+    .await)?;
+    let mut facts = resources::facts_for_datasets(db, ids).await?;
+    rows.into_iter()
+        .map(|TaggedRow { row, tag_list }| {
+            let tags = tag_list
+                .map(|list| list.split(TAG_SEPARATOR).map(str::to_owned).collect())
+                .unwrap_or_default();
+            let facts = facts
+                .remove(&row.id)
+                .unwrap_or_else(|| portail_core::model::ResourceFacts::of(&[]));
+            Ok((row.into_dataset(tags, Vec::new())?, facts))
+        })
+        .collect()
+}
+
 /// Up to `limit` datasets (every state) with ids above `after`, in id order: walks the whole
 /// table in batches without OFFSET (a search index rebuild).
 pub async fn batch_after(db: &Db, after: &str, limit: i64) -> DbResult<Vec<Dataset>> {

@@ -263,14 +263,19 @@ impl Db {
             .busy_timeout(Duration::from_secs(10))
             .pragma("temp_store", "memory")
             .pragma("cache_size", "-32000")
-            // Reads of the first 2 GiB (SQLite's limit on Linux) come straight from the
-            // operating system's page cache, shared by every connection: at a million datasets,
-            // each connection's own cache missed most pages, and each miss cost a read system
-            // call and an allocation (about a tenth of a search request's CPU in `perf`).
-            .pragma("mmap_size", "2147418112");
+            // Reads of the whole file (up to 1 TiB: the build raises SQLite's 2 GiB cap, see
+            // .cargo/config.toml) come straight from the operating system's page cache, shared
+            // by every connection: at a million datasets, each connection's own cache missed
+            // most pages, and each miss cost a read system call and an allocation (about a
+            // tenth of a search request's CPU in `perf`).
+            .pragma("mmap_size", "1099511627776");
         let pool = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))
             .min_connections(1)
+            // A SQLite connection is a file handle in this process, it cannot drop like a
+            // socket: sqlx's ping before each acquire was one more round trip to the
+            // connection's thread per query (two wake-ups), for nothing.
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(15))
             .connect_with(opts)
             .await

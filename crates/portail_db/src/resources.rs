@@ -317,10 +317,20 @@ struct FactsRow {
     documented: Option<i64>,
 }
 
-/// The summary of a dataset's resources that quality and `last_update` need, in one query
-/// (API v2 answers in constant time whatever the number of resources). Harvested modification
-/// dates of resources are not considered here.
-pub async fn facts(db: &Db, dataset_id: &str) -> DbResult<portail_core::model::ResourceFacts> {
+impl FactsRow {
+    fn into_facts(self) -> portail_core::model::ResourceFacts {
+        portail_core::model::ResourceFacts {
+            count: self.count,
+            last_modified: self.last_modified,
+            has_open_format: self.open_formats.unwrap_or(0) > 0,
+            all_remote_available: self.unavailable.unwrap_or(0) == 0,
+            documented: self.documented.unwrap_or(0) > 0,
+        }
+    }
+}
+
+/// The aggregates of [`FactsRow`], over the resources a query groups.
+fn facts_columns(db: &Db) -> String {
     let closed: Vec<String> = portail_core::reference::CLOSED_FORMATS
         .iter()
         .map(|f| format!("'{f}'"))
@@ -330,23 +340,59 @@ pub async fn facts(db: &Db, dataset_id: &str) -> DbResult<portail_core::model::R
         Db::Sqlite(_) => "json_extract(extras, '$.\"check:available\"') = 0",
         Db::Postgres(_) => "extras -> 'check:available' = 'false'::jsonb",
     };
-    let sql = format!(
-        "SELECT COUNT(*) AS count, MAX(last_modified_internal) AS last_modified, \
+    format!(
+        "COUNT(*) AS count, MAX(last_modified_internal) AS last_modified, \
          SUM(CASE WHEN format IS NOT NULL AND trim(format) <> '' AND lower(format) NOT IN ({}) THEN 1 ELSE 0 END) AS open_formats, \
          SUM(CASE WHEN filetype = 'remote' AND {unavailable} THEN 1 ELSE 0 END) AS unavailable, \
-         SUM(CASE WHEN type = 'documentation' OR (description IS NOT NULL AND description <> '') THEN 1 ELSE 0 END) AS documented \
-         FROM resources WHERE dataset_id = $1",
+         SUM(CASE WHEN type = 'documentation' OR (description IS NOT NULL AND description <> '') THEN 1 ELSE 0 END) AS documented",
         closed.join(", ")
+    )
+}
+
+/// The summary of a dataset's resources that quality and `last_update` need, in one query
+/// (API v2 answers in constant time whatever the number of resources). Harvested modification
+/// dates of resources are not considered here.
+pub async fn facts(db: &Db, dataset_id: &str) -> DbResult<portail_core::model::ResourceFacts> {
+    let sql = format!(
+        "SELECT {} FROM resources WHERE dataset_id = $1",
+        facts_columns(db)
     );
     let row: FactsRow = with_db!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(dataset_id)
         .fetch_one(p)
         .await)?;
-    Ok(portail_core::model::ResourceFacts {
-        count: row.count,
-        last_modified: row.last_modified,
-        has_open_format: row.open_formats.unwrap_or(0) > 0,
-        all_remote_available: row.unavailable.unwrap_or(0) == 0,
-        documented: row.documented.unwrap_or(0) > 0,
-    })
+    Ok(row.into_facts())
+}
+
+#[derive(sqlx::FromRow)]
+struct DatasetFactsRow {
+    dataset_id: String,
+    #[sqlx(flatten)]
+    facts: FactsRow,
+}
+
+/// [`facts`] of several datasets in one query; a dataset without resources is absent.
+pub async fn facts_for_datasets(
+    db: &Db,
+    dataset_ids: &[String],
+) -> DbResult<HashMap<String, portail_core::model::ResourceFacts>> {
+    if dataset_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut sql = Sql::new(&format!(
+        "SELECT dataset_id, {} FROM resources WHERE dataset_id IN ",
+        facts_columns(db)
+    ));
+    sql.bind_list(dataset_ids.iter().cloned());
+    sql.push(" GROUP BY dataset_id");
+    let rows: Vec<DatasetFactsRow> = with_db!(db, |p| bind_args!(
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.text.clone())),
+        &sql.args
+    )
+    .fetch_all(p)
+    .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.dataset_id, r.facts.into_facts()))
+        .collect())
 }

@@ -29,10 +29,24 @@ pub async fn view_ctx<'a>(
     actor: Option<&'a Actor>,
     datasets: &[&Dataset],
 ) -> ApiResult<ViewCtx<'a>> {
-    let mut org_ids: Vec<String> = datasets
-        .iter()
-        .filter_map(|d| d.publisher.organization_id().map(str::to_owned))
-        .collect();
+    view_ctx_with(state, base, actor, datasets, Vec::new()).await
+}
+
+/// [`view_ctx`] that also loads the organizations `more_org_ids` (a search's facet values)
+/// in the same query.
+pub async fn view_ctx_with<'a>(
+    state: &AppState,
+    base: &'a str,
+    actor: Option<&'a Actor>,
+    datasets: &[&Dataset],
+    more_org_ids: Vec<String>,
+) -> ApiResult<ViewCtx<'a>> {
+    let mut org_ids = more_org_ids;
+    org_ids.extend(
+        datasets
+            .iter()
+            .filter_map(|d| d.publisher.organization_id().map(str::to_owned)),
+    );
     let mut user_ids: Vec<String> = datasets
         .iter()
         .filter_map(|d| d.publisher.owner_id().map(str::to_owned))

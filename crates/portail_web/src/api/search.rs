@@ -20,7 +20,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::datasets::{
-    cached_json, frequency_param, license_param, publisher_params, view_ctx,
+    cached_json, frequency_param, license_param, publisher_params, view_ctx_with,
 };
 use crate::errors::{ApiError, ApiResult};
 use crate::extract::{BaseUrl, MaybeAuth, Params};
@@ -279,21 +279,42 @@ async fn run_search(
         });
     };
     let lang = crate::api::reference::language(params, &HeaderMap::new());
-    let (datasets, hits) = usecase::search_datasets(&state.app, actor, query, facets).await?;
-    let refs: Vec<&Dataset> = datasets.iter().collect();
-    let ctx = view_ctx(state, base, actor, &refs).await?;
-    let data = datasets
+    let (page_items, hits) = if v2 {
+        usecase::search_dataset_summaries(&state.app, actor, query, facets).await?
+    } else {
+        let (datasets, hits) = usecase::search_datasets(&state.app, actor, query, facets).await?;
+        let items = datasets
+            .into_iter()
+            .map(|d| {
+                let facts = ResourceFacts::of(&d.resources);
+                (d, facts)
+            })
+            .collect();
+        (items, hits)
+    };
+    let refs: Vec<&Dataset> = page_items.iter().map(|(d, _)| d).collect();
+    // The organizations of the page and of the facet in one query.
+    let facet_orgs = hits
+        .facets
         .iter()
-        .map(|d| {
+        .filter(|(name, _)| **name == "organization")
+        .flat_map(|(_, values)| values.iter().map(|(id, _)| id.clone()))
+        .collect();
+    let ctx = view_ctx_with(state, base, actor, &refs, facet_orgs).await?;
+    let data = page_items
+        .iter()
+        .map(|(d, facts)| {
             if v2 {
-                ApiDataset::v2(d, &ResourceFacts::of(&d.resources), &ctx)
+                ApiDataset::v2(d, facts, &ctx)
             } else {
                 ApiDataset::v1(d, &ctx)
             }
         })
         .collect();
     let total = i64::try_from(hits.total).unwrap_or(i64::MAX);
-    let facets = label_facets(state, hits.facets, &lang).await?;
+    let facets = label_facets_with(hits.facets, &lang, |id| {
+        ctx.organizations.get(id).map(|o| o.name.clone())
+    });
     Ok(SearchPage {
         page: Page::new(data, page, total, url, params),
         facets,
@@ -307,35 +328,48 @@ pub(crate) async fn label_facets(
     counts: portail_search::FacetCounts,
     lang: &str,
 ) -> ApiResult<HashMap<String, Vec<ApiFacetValue>>> {
-    let mut out = HashMap::new();
+    let ids: Vec<String> = counts
+        .iter()
+        .filter(|(name, _)| **name == "organization")
+        .flat_map(|(_, values)| values.iter().map(|(id, _)| id.clone()))
+        .collect();
+    let names = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        organizations::names(&state.app.db, &ids).await?
+    };
+    Ok(label_facets_with(counts, lang, |id| names.get(id).cloned()))
+}
+
+/// [`label_facets`] with the organization names at hand.
+fn label_facets_with(
+    counts: portail_search::FacetCounts,
+    lang: &str,
+    organization_name: impl Fn(&str) -> Option<String>,
+) -> HashMap<String, Vec<ApiFacetValue>> {
     // The engine returns each facet's most frequent values only (`FACET_VALUES`).
-    for (name, values) in counts {
-        let labels: HashMap<String, String> = match name {
-            "organization" => {
-                let ids: Vec<String> = values.iter().map(|(id, _)| id.clone()).collect();
-                organizations::names(&state.app.db, &ids).await?
-            }
-            _ => HashMap::new(),
-        };
-        let mapped = values
-            .into_iter()
-            .map(|(id, count)| {
-                let label = match name {
-                    "organization" => labels.get(&id).cloned(),
-                    "license" => find_license(&id).map(|l| l.title.to_owned()),
-                    "frequency" => parse_frequency(&id).map(|f| f.label(lang).to_owned()),
-                    "granularity" => {
-                        find_choice(GRANULARITIES, &id).map(|c| c.label(lang).to_owned())
+    counts
+        .into_iter()
+        .map(|(name, values)| {
+            let mapped = values
+                .into_iter()
+                .map(|(id, count)| {
+                    let label = match name {
+                        "organization" => organization_name(&id),
+                        "license" => find_license(&id).map(|l| l.title.to_owned()),
+                        "frequency" => parse_frequency(&id).map(|f| f.label(lang).to_owned()),
+                        "granularity" => {
+                            find_choice(GRANULARITIES, &id).map(|c| c.label(lang).to_owned())
+                        }
+                        _ => None,
                     }
-                    _ => None,
-                }
-                .unwrap_or_else(|| id.clone());
-                ApiFacetValue { id, label, count }
-            })
-            .collect();
-        out.insert(name.to_owned(), mapped);
-    }
-    Ok(out)
+                    .unwrap_or_else(|| id.clone());
+                    ApiFacetValue { id, label, count }
+                })
+                .collect();
+            (name.to_owned(), mapped)
+        })
+        .collect()
 }
 
 /// Cache key of a search answer: the index's generation is part of it, so an answer computed

@@ -124,6 +124,39 @@ async fn search_ranks_words_with_stemming_and_accents_and_answers_udata_pages_wi
     assert_eq!(titles(&english), ["Street trees inventory"]);
 }
 
+/// A search page loads tags and a summary of the resources in two queries, not the resources:
+/// each of its datasets must still be what the dataset's own v2 page shows, and the v1 list
+/// (resources embedded) the v1 page.
+#[tokio::test]
+async fn search_results_are_the_datasets_as_their_pages_show_them() {
+    let t = TestApp::new().await;
+    let c = t.cast().await;
+    catalog(&t, &c).await;
+    let r = t.get("/api/2/datasets/search/?sort=title", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let found = r.body["data"].as_array().cloned().unwrap_or_default();
+    assert_eq!(found.len(), 3, "{}", r.text);
+    for d in &found {
+        let id = d["id"].as_str().unwrap_or_default();
+        let page = t.get(&format!("/api/2/datasets/{id}/"), None).await;
+        assert_eq!(&page.body, d, "v2 search result differs from its page");
+    }
+    let trees = found
+        .iter()
+        .find(|d| d["title"] == "Street trees inventory")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(trees["tags"], json!(["environment", "trees"]));
+    assert_eq!(trees["resources"]["total"], 2);
+    let v1 = t.get("/api/1/datasets/?q=trees", None).await;
+    let id = v1.body["data"][0]["id"].as_str().unwrap_or_default();
+    let page = t.get(&format!("/api/1/datasets/{id}/"), None).await;
+    assert_eq!(
+        v1.body["data"][0], page.body,
+        "v1 search result differs from its page"
+    );
+}
+
 #[tokio::test]
 async fn every_search_filter_and_sort() {
     let t = TestApp::new().await;
