@@ -84,6 +84,9 @@ impl DatasetDoc<'_> {
         for field in [f.body_fr, f.body_en] {
             doc.add_text(field, &body);
         }
+        for text in [&d.title, &keywords, &body] {
+            doc.add_text(f.all, text);
+        }
         match &d.publisher {
             portail_core::model::Publisher::Organization(id) => {
                 doc.add_text(f.organization_id, id);
@@ -176,6 +179,11 @@ pub fn organization_document(f: &Fields, org: &Organization) -> TantivyDocument 
     for field in [f.body_fr, f.body_en] {
         doc.add_text(field, &org.description);
     }
+    doc.add_text(f.all, &org.name);
+    if let Some(acronym) = &org.acronym {
+        doc.add_text(f.all, acronym);
+    }
+    doc.add_text(f.all, &org.description);
     doc.add_i64(f.created, micros(org.created_at));
     doc.add_i64(f.last_update, micros(org.last_modified));
     doc.add_text(f.title_sort, fold(&org.name).trim());

@@ -320,8 +320,13 @@ impl SearchIndex {
     /// The page of a search with each hit's score, ranked the way `ranking` says (tests check
     /// that every way agrees).
     #[doc(hidden)]
-    pub fn scored(&self, query: &SearchQuery, ranking: Ranking) -> SearchResult<(Hits, Vec<f32>)> {
-        self.run(query, &[], ranking)
+    pub fn scored(
+        &self,
+        query: &SearchQuery,
+        facets: &[&'static str],
+        ranking: Ranking,
+    ) -> SearchResult<(Hits, Vec<f32>)> {
+        self.run(query, facets, ranking)
     }
 
     fn run(
@@ -332,7 +337,6 @@ impl SearchIndex {
     ) -> SearchResult<(Hits, Vec<f32>)> {
         let searcher = self.reader.searcher();
         let public = query.public_only();
-        let tantivy_query = query.to_query(&self.index, &self.fields, public);
         let limit = query.page_size.max(1);
         let offset = query.page.saturating_sub(1) * query.page_size;
         let facet_collector = facets::FacetCollector {
@@ -351,12 +355,15 @@ impl SearchIndex {
         } else {
             Order::Asc
         };
-        let q: &dyn Query = tantivy_query.as_ref();
         let mut scores = Vec::new();
         let ranking = match ranking_way {
             Ranking::OnePass => None,
             _ => query.ranking_terms(&self.index, &self.fields),
         };
+        // Scores only come from this query when the relevance order has no ranking pass.
+        let scored = sort.key == SortKey::Relevance && ranking.is_none();
+        let tantivy_query = query.to_query(&self.index, &self.fields, public, scored);
+        let q: &dyn Query = tantivy_query.as_ref();
         let (addresses, total, counts): (Vec<DocAddress>, usize, FacetCounts) = match sort.key {
             SortKey::Relevance => match ranking {
                 // Two passes (see `ranking`): everything but the order without scoring, then

@@ -140,6 +140,78 @@ pub fn text_query(index: &Index, f: &Fields, q: &str) -> Box<dyn Query> {
     query
 }
 
+/// The documents that have every word of `q`, as [`text_query`] finds them, without scores:
+/// for totals, facets and sorts other than relevance. A word whose French and English stems
+/// are one (most words) is one list of documents of the match-only field `all`, instead of
+/// six: the parser finds the documents having that stem in a French field or in an English
+/// one, which is what `all` holds. A word with two stems keeps the six fields (in `all`, its
+/// French stem could be another word's English stem). Stop words are dropped, as the parser
+/// does. `None` when the query needs the parser: a phrase, an operator, a word an analyzer does
+/// not make exactly one term of (the parser makes a phrase of it), or no word but stop words.
+pub fn match_query(index: &Index, f: &Fields, q: &str) -> Option<Box<dyn Query>> {
+    if q.contains('"') {
+        return None;
+    }
+    let fields = text_fields(f);
+    let mut analyzers = fields
+        .iter()
+        .map(|(field, _)| index.tokenizer_for_field(*field).ok())
+        .collect::<Option<Vec<_>>>()?;
+    let basic =
+        |term: Term| -> Box<dyn Query> { Box::new(TermQuery::new(term, IndexRecordOption::Basic)) };
+    let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut seen: std::collections::HashSet<Vec<String>> = std::collections::HashSet::new();
+    for word in q.split_whitespace() {
+        if matches!(word, "AND" | "OR" | "NOT") {
+            return None;
+        }
+        // The term each field's analyzer makes of the word (French, English, French...).
+        let mut stems: Vec<String> = Vec::with_capacity(fields.len());
+        for analyzer in &mut analyzers {
+            let mut stream = analyzer.token_stream(word);
+            let mut tokens = Vec::new();
+            while stream.advance() {
+                tokens.push(stream.token().text.clone());
+            }
+            match tokens.as_slice() {
+                [] => {}
+                [token] => stems.push(token.clone()),
+                _ => return None,
+            }
+        }
+        if stems.is_empty() {
+            // A stop word in every language: the parser drops it too.
+            continue;
+        }
+        if stems.len() != fields.len() {
+            // A stop word in some languages only (the lists are shared: not today).
+            return None;
+        }
+        if !seen.insert(stems.clone()) {
+            continue;
+        }
+        let clause = if stems.iter().all(|s| *s == stems[0]) {
+            basic(Term::from_field_text(f.all, &stems[0]))
+        } else {
+            Box::new(BooleanQuery::new(
+                fields
+                    .iter()
+                    .zip(&stems)
+                    .map(|((field, _), stem)| {
+                        (Occur::Should, basic(Term::from_field_text(*field, stem)))
+                    })
+                    .collect(),
+            ))
+        };
+        words.push((Occur::Must, clause));
+    }
+    match words.len() {
+        0 => None,
+        1 => words.pop().map(|(_, q)| q),
+        _ => Some(Box::new(BooleanQuery::new(words))),
+    }
+}
+
 /// The text fields searched, with their boosts: a title match counts most.
 fn text_fields(f: &Fields) -> [(Field, f32); 6] {
     [
@@ -296,7 +368,16 @@ impl SearchQuery {
 
     /// The tantivy query: text, filters and visibility (unless `public_set`: the caller keeps
     /// only public datasets itself, see [`SearchQuery::public_only`]).
-    pub(crate) fn to_query(&self, index: &Index, f: &Fields, public_set: bool) -> Box<dyn Query> {
+    ///
+    /// Unless `scored`, the words are matched on the match-only fields ([`match_query`]) when
+    /// they can be: same documents, no scores.
+    pub(crate) fn to_query(
+        &self,
+        index: &Index,
+        f: &Fields,
+        public_set: bool,
+        scored: bool,
+    ) -> Box<dyn Query> {
         // "Not an organization" rather than "a dataset": excluding the few organizations is
         // cheap, intersecting with the million datasets is not (`AllQuery` is dropped by
         // tantivy when another clause is required).
@@ -358,7 +439,12 @@ impl SearchQuery {
                 _ => (occur, q),
             })
             .collect();
-        let text = self.text().map(|q| text_query(index, f, &q));
+        let text = self.text().map(|q| {
+            (!scored)
+                .then(|| match_query(index, f, &q))
+                .flatten()
+                .unwrap_or_else(|| text_query(index, f, &q))
+        });
         match text {
             // Words alone: their query as it is, so that tantivy runs a one-word union block by
             // block rather than through a conjunction of one clause.

@@ -747,6 +747,9 @@ mod properties {
         "parking",
     ];
 
+    /// Stop words of both languages, which the parser drops.
+    const STOPS: &[&str] = &["de", "la", "the", "of", "et"];
+
     /// A catalog in which words repeat across titles, tags and descriptions, with some
     /// datasets written on more than once (several segments, deleted documents) and hidden ones.
     fn ranked_catalog() -> &'static SearchIndex {
@@ -803,12 +806,12 @@ mod properties {
                 page_size,
                 ..Default::default()
             };
-            let (full, full_scores) = index.scored(&query, Ranking::OnePass).unwrap();
+            let (full, full_scores) = index.scored(&query, &[], Ranking::OnePass).unwrap();
             let everything = SearchQuery { page: 1, page_size: 1000, ..query.clone() };
-            let (all, all_scores) = index.scored(&everything, Ranking::OnePass).unwrap();
+            let (all, all_scores) = index.scored(&everything, &[], Ranking::OnePass).unwrap();
             let close = |a: f32, b: f32| (a - b).abs() <= 1e-4 * a.abs().max(1.0);
             for way in [Ranking::Auto, Ranking::Direct, Ranking::Blocks] {
-                let (pruned, pruned_scores) = index.scored(&query, way).unwrap();
+                let (pruned, pruned_scores) = index.scored(&query, &[], way).unwrap();
                 prop_assert_eq!(pruned.total, full.total, "{} {:?}", text, way);
                 prop_assert_eq!(pruned_scores.len(), full_scores.len(), "{} {:?}", text, way);
                 for (a, b) in pruned_scores.iter().zip(&full_scores) {
@@ -819,6 +822,43 @@ mod properties {
                     prop_assert!(at.is_some(), "{}: {} is not a match", text, id);
                     prop_assert!(close(all_scores[at.unwrap_or_default()], *score), "{}: {}", text, id);
                 }
+            }
+        }
+
+        /// Totals, facets and other sorts than relevance find the matches on the match-only
+        /// fields (`all_fr`, `all_en`), the relevance order with the query parser on the
+        /// scored fields: both must find the same datasets, stop words, case, accents and
+        /// repeated words included.
+        #[test]
+        fn the_match_only_fields_find_what_the_scored_fields_find(
+            words in proptest::collection::vec(0..WORDS.len() + STOPS.len(), 1..5),
+            upper in proptest::bool::ANY,
+            tag in proptest::option::of(0..3usize),
+        ) {
+            let index = ranked_catalog();
+            let text = words
+                .iter()
+                .map(|&w| WORDS.get(w).copied().unwrap_or_else(|| STOPS[w - WORDS.len()]))
+                .map(|w| if upper { w.to_uppercase() } else { w.to_owned() })
+                .collect::<Vec<_>>()
+                .join(" ");
+            let query = SearchQuery {
+                q: Some(text.clone()),
+                tags: tag.map(|t| vec![format!("t{t}")]).unwrap_or_default(),
+                page: 1,
+                page_size: 1000,
+                ..Default::default()
+            };
+            let facets = ["tags", "format"];
+            let (scored, _) = index.scored(&query, &facets, Ranking::OnePass).unwrap();
+            let by_title = SearchQuery { sort: Sort::parse("title"), ..query.clone() };
+            let matched = index.search(&by_title, &facets).unwrap();
+            let ranked = index.search(&query, &facets).unwrap();
+            let sorted = |ids: &[String]| { let mut v = ids.to_vec(); v.sort(); v };
+            for (way, hits) in [("title", &matched), ("relevance", &ranked)] {
+                prop_assert_eq!(hits.total, scored.total, "{} {}", text, way);
+                prop_assert_eq!(sorted(&hits.ids), sorted(&scored.ids), "{} {}", text, way);
+                prop_assert_eq!(&hits.facets, &scored.facets, "{} {}", text, way);
             }
         }
 
