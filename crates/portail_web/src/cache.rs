@@ -20,6 +20,9 @@ use sha2_lite::digest_hex;
 pub const TTL: Duration = Duration::from_secs(60);
 /// Entries kept at most; the cache is cleared when full (simple and bounded).
 pub const MAX_ENTRIES: usize = 50_000;
+/// Bytes of bodies kept at most, cleared when full like [`MAX_ENTRIES`]: a search page weighs
+/// tens of kilobytes, and 50 000 distinct searches in a minute would otherwise hold gigabytes.
+pub const MAX_BYTES: usize = 64 << 20;
 /// How often the outbox is polled for changes made by other processes.
 pub const POLL_EVERY: Duration = Duration::from_millis(250);
 
@@ -32,10 +35,17 @@ pub struct Cached {
     stored: Instant,
 }
 
+/// The cached bodies and their total size.
+#[derive(Default)]
+struct Entries {
+    map: HashMap<String, Cached>,
+    bytes: usize,
+}
+
 /// See the module documentation.
 #[derive(Default)]
 pub struct ResponseCache {
-    entries: RwLock<HashMap<String, Cached>>,
+    entries: RwLock<Entries>,
     /// Totals of list queries, shared by all the pages of one query.
     counts: RwLock<HashMap<String, (i64, u64, Instant)>>,
     /// One lock per key being computed, so concurrent misses compute it once.
@@ -48,7 +58,7 @@ impl ResponseCache {
     pub fn get(&self, key: &str) -> Option<Cached> {
         let generation = self.generation.load(Ordering::Acquire);
         let entries = self.entries.read();
-        let entry = entries.get(key)?;
+        let entry = entries.map.get(key)?;
         (entry.generation == generation && entry.stored.elapsed() < TTL).then(|| entry.clone())
     }
 
@@ -62,11 +72,19 @@ impl ResponseCache {
             stored: Instant::now(),
         };
         if generation == self.generation.load(Ordering::Acquire) {
+            let key_len = key.len();
+            let size = key_len + cached.body.len();
             let mut entries = self.entries.write();
-            if entries.len() >= MAX_ENTRIES {
-                entries.clear();
+            if size <= MAX_BYTES {
+                if entries.map.len() >= MAX_ENTRIES || entries.bytes + size > MAX_BYTES {
+                    entries.map.clear();
+                    entries.bytes = 0;
+                }
+                if let Some(old) = entries.map.insert(key, cached.clone()) {
+                    entries.bytes -= key_len + old.body.len();
+                }
+                entries.bytes += size;
             }
-            entries.insert(key, cached.clone());
         }
         cached
     }
@@ -79,7 +97,11 @@ impl ResponseCache {
     /// Drops every entry.
     pub fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
-        self.entries.write().clear();
+        {
+            let mut entries = self.entries.write();
+            entries.map.clear();
+            entries.bytes = 0;
+        }
         self.counts.write().clear();
     }
 
@@ -159,5 +181,35 @@ pub async fn follow_changes(db: portail_db::Db, cache: std::sync::Arc<ResponseCa
             }
             Err(e) => tracing::warn!(error = %e, "cannot poll the changes outbox"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cache_holds_a_bounded_number_of_bytes() {
+        let cache = ResponseCache::default();
+        let body = Bytes::from(vec![b'x'; 1 << 20]);
+        for i in 0..200 {
+            cache.put(format!("k{i}"), body.clone(), cache.generation());
+            assert!(cache.entries.read().bytes <= MAX_BYTES);
+        }
+        // The last one is served; a body larger than the budget is not kept.
+        assert!(cache.get("k199").is_some());
+        cache.put("same".into(), body.clone(), cache.generation());
+        let before = cache.entries.read().bytes;
+        cache.put("same".into(), body.clone(), cache.generation());
+        assert_eq!(
+            cache.entries.read().bytes,
+            before,
+            "a replaced entry is counted once"
+        );
+        let huge = Bytes::from(vec![b'x'; MAX_BYTES + 1]);
+        cache.put("huge".into(), huge, cache.generation());
+        assert!(cache.get("huge").is_none());
+        cache.invalidate();
+        assert_eq!(cache.entries.read().bytes, 0);
     }
 }
