@@ -161,31 +161,23 @@ const STOP_WORDS: &[&str] = &[
     "to", "was", "will", "with",
 ];
 
+/// Words lowercased, without stop words, accents folded, then stemmed by `stems`.
+fn stemmed(stems: impl TokenFilter) -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(60))
+        .filter(LowerCaser)
+        .filter(stop_words())
+        .filter(AsciiFoldingFilter)
+        .filter(stems)
+        .build()
+}
+
 /// Registers the analyzers on an index.
 pub fn register_analyzers(index: &Index) {
     let tokenizers = index.tokenizers();
-    for (name, language) in [(FRENCH, Language::French), (ENGLISH, Language::English)] {
-        tokenizers.register(
-            name,
-            TextAnalyzer::builder(SimpleTokenizer::default())
-                .filter(RemoveLongFilter::limit(60))
-                .filter(LowerCaser)
-                .filter(stop_words())
-                .filter(AsciiFoldingFilter)
-                .filter(Stemmer::new(language))
-                .build(),
-        );
-    }
-    tokenizers.register(
-        BOTH,
-        TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(60))
-            .filter(LowerCaser)
-            .filter(stop_words())
-            .filter(AsciiFoldingFilter)
-            .filter(BothStems)
-            .build(),
-    );
+    tokenizers.register(FRENCH, stemmed(Stemmer::new(Language::French)));
+    tokenizers.register(ENGLISH, stemmed(Stemmer::new(Language::English)));
+    tokenizers.register(BOTH, stemmed(BothStems));
     tokenizers.register(
         FOLDED,
         TextAnalyzer::builder(SimpleTokenizer::default())
