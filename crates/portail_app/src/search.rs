@@ -139,7 +139,7 @@ pub async fn search_datasets(
 }
 
 /// [`search_datasets`] with the summary of each dataset's resources instead of the resources
-/// (API v2's shape): two queries for the page whatever the number of resources.
+/// (API v2's shape): one query for the page whatever the number of resources.
 pub async fn search_dataset_summaries(
     app: &App,
     actor: Option<&Actor>,

@@ -276,18 +276,20 @@ pub async fn find_many(db: &Db, ids: &[String]) -> DbResult<Vec<Dataset>> {
 }
 
 #[derive(sqlx::FromRow)]
-struct TaggedRow {
+struct SummaryRow {
     #[sqlx(flatten)]
     row: DatasetRow,
     /// The dataset's tags in order, joined by [`TAG_SEPARATOR`] (none: no tag).
     tag_list: Option<String>,
+    #[sqlx(flatten)]
+    facts: resources::FactsRow,
 }
 
 /// Joins tags in one column; tags are slugs, they never hold it.
 const TAG_SEPARATOR: char = '\u{1f}';
 
 /// Datasets by id (any order) with their tags and the summary of their resources, not the
-/// resources themselves: what a page of API v2 results shows, in two queries.
+/// resources themselves: what a page of API v2 results shows, in one query.
 pub async fn find_many_with_facts(
     db: &Db,
     ids: &[String],
@@ -297,26 +299,33 @@ pub async fn find_many_with_facts(
     }
     let mut sql = Sql::new(&format!(
         "SELECT {COLUMNS}, (SELECT string_agg(t.tag, '{TAG_SEPARATOR}' ORDER BY t.tag) \
-         FROM dataset_tags t WHERE t.dataset_id = d.id) AS tag_list FROM datasets d WHERE d.id IN "
+         FROM dataset_tags t WHERE t.dataset_id = d.id) AS tag_list, \
+         f.count, f.last_modified, f.open_formats, f.unavailable, f.documented \
+         FROM datasets d LEFT JOIN (SELECT dataset_id, {} FROM resources WHERE dataset_id IN ",
+        resources::facts_columns(db)
     ));
     sql.bind_list(ids.iter().cloned());
-    let rows: Vec<TaggedRow> = with_db!(db, |p| bind_args!(
+    sql.push(" GROUP BY dataset_id) f ON f.dataset_id = d.id WHERE d.id IN ");
+    sql.bind_list(ids.iter().cloned());
+    let rows: Vec<SummaryRow> = with_db!(db, |p| bind_args!(
         sqlx::query_as(sqlx::AssertSqlSafe(sql.text.clone())),
         &sql.args
     )
     .fetch_all(p)
     .await)?;
-    let mut facts = resources::facts_for_datasets(db, ids).await?;
     rows.into_iter()
-        .map(|TaggedRow { row, tag_list }| {
-            let tags = tag_list
-                .map(|list| list.split(TAG_SEPARATOR).map(str::to_owned).collect())
-                .unwrap_or_default();
-            let facts = facts
-                .remove(&row.id)
-                .unwrap_or_else(|| portail_core::model::ResourceFacts::of(&[]));
-            Ok((row.into_dataset(tags, Vec::new())?, facts))
-        })
+        .map(
+            |SummaryRow {
+                 row,
+                 tag_list,
+                 facts,
+             }| {
+                let tags = tag_list
+                    .map(|list| list.split(TAG_SEPARATOR).map(str::to_owned).collect())
+                    .unwrap_or_default();
+                Ok((row.into_dataset(tags, Vec::new())?, facts.into_facts()))
+            },
+        )
         .collect()
 }
 

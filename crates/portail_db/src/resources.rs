@@ -308,9 +308,11 @@ pub async fn add_downloads(
     Ok(())
 }
 
+/// [`facts_columns`] as read; every column is NULL for a dataset without resources when the
+/// aggregates are left-joined to datasets.
 #[derive(sqlx::FromRow)]
-struct FactsRow {
-    count: i64,
+pub(crate) struct FactsRow {
+    count: Option<i64>,
     last_modified: Option<DateTime<Utc>>,
     open_formats: Option<i64>,
     unavailable: Option<i64>,
@@ -318,9 +320,9 @@ struct FactsRow {
 }
 
 impl FactsRow {
-    fn into_facts(self) -> portail_core::model::ResourceFacts {
+    pub(crate) fn into_facts(self) -> portail_core::model::ResourceFacts {
         portail_core::model::ResourceFacts {
-            count: self.count,
+            count: self.count.unwrap_or(0),
             last_modified: self.last_modified,
             has_open_format: self.open_formats.unwrap_or(0) > 0,
             all_remote_available: self.unavailable.unwrap_or(0) == 0,
@@ -330,7 +332,7 @@ impl FactsRow {
 }
 
 /// The aggregates of [`FactsRow`], over the resources a query groups.
-fn facts_columns(db: &Db) -> String {
+pub(crate) fn facts_columns(db: &Db) -> String {
     let closed: Vec<String> = portail_core::reference::CLOSED_FORMATS
         .iter()
         .map(|f| format!("'{f}'"))
@@ -362,37 +364,4 @@ pub async fn facts(db: &Db, dataset_id: &str) -> DbResult<portail_core::model::R
         .fetch_one(p)
         .await)?;
     Ok(row.into_facts())
-}
-
-#[derive(sqlx::FromRow)]
-struct DatasetFactsRow {
-    dataset_id: String,
-    #[sqlx(flatten)]
-    facts: FactsRow,
-}
-
-/// [`facts`] of several datasets in one query; a dataset without resources is absent.
-pub async fn facts_for_datasets(
-    db: &Db,
-    dataset_ids: &[String],
-) -> DbResult<HashMap<String, portail_core::model::ResourceFacts>> {
-    if dataset_ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let mut sql = Sql::new(&format!(
-        "SELECT dataset_id, {} FROM resources WHERE dataset_id IN ",
-        facts_columns(db)
-    ));
-    sql.bind_list(dataset_ids.iter().cloned());
-    sql.push(" GROUP BY dataset_id");
-    let rows: Vec<DatasetFactsRow> = with_db!(db, |p| bind_args!(
-        sqlx::query_as(sqlx::AssertSqlSafe(sql.text.clone())),
-        &sql.args
-    )
-    .fetch_all(p)
-    .await)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| (r.dataset_id, r.facts.into_facts()))
-        .collect())
 }

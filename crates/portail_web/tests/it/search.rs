@@ -124,7 +124,7 @@ async fn search_ranks_words_with_stemming_and_accents_and_answers_udata_pages_wi
     assert_eq!(titles(&english), ["Street trees inventory"]);
 }
 
-/// A search page loads tags and a summary of the resources in two queries, not the resources:
+/// A search page loads tags and a summary of the resources with the datasets, not the resources:
 /// each of its datasets must still be what the dataset's own v2 page shows, and the v1 list
 /// (resources embedded) the v1 page.
 #[tokio::test]
@@ -132,10 +132,25 @@ async fn search_results_are_the_datasets_as_their_pages_show_them() {
     let t = TestApp::new().await;
     let c = t.cast().await;
     catalog(&t, &c).await;
-    let r = t.get("/api/2/datasets/search/?sort=title", None).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // Neither tag nor resource: the summary's columns are all NULL.
+    t.dataset(
+        &c.owner,
+        json!({"title": "Bare dataset", "description": "Nothing attached yet."}),
+    )
+    .await;
+    let r = eventually(&t, "/api/2/datasets/search/?sort=title", |r| {
+        r.body["total"] == 4
+    })
+    .await;
     let found = r.body["data"].as_array().cloned().unwrap_or_default();
-    assert_eq!(found.len(), 3, "{}", r.text);
+    assert_eq!(found.len(), 4, "{}", r.text);
+    let bare = found
+        .iter()
+        .find(|d| d["title"] == "Bare dataset")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(bare["tags"], json!([]));
+    assert_eq!(bare["resources"]["total"], 0);
     for d in &found {
         let id = d["id"].as_str().unwrap_or_default();
         let page = t.get(&format!("/api/2/datasets/{id}/"), None).await;
