@@ -650,6 +650,35 @@ fn replacing_and_deleting() {
     assert!(search(&index, q("électoraux")).is_empty());
 }
 
+/// An index left by a version of Portail with another schema (an upgrade that changed the
+/// fields) is wiped and rebuilt at start, whatever its state says.
+#[test]
+fn an_index_with_another_schema_is_recreated() {
+    let dir = std::env::temp_dir().join(format!("portail-search-old-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    {
+        let mut old = tantivy::schema::Schema::builder();
+        let title = old.add_text_field("title", tantivy::schema::TEXT);
+        let index = tantivy::Index::create_in_dir(&dir, old.build()).unwrap();
+        let mut writer: tantivy::IndexWriter = index.writer(20_000_000).unwrap();
+        writer
+            .add_document(tantivy::doc!(title => "Street trees"))
+            .unwrap();
+        let mut prepared = writer.prepare_commit().unwrap();
+        prepared.set_payload(r#"{"seq": 7, "seen": 7, "schema": 1, "complete": true}"#);
+        prepared.commit().unwrap();
+    }
+    let (index, opened) = SearchIndex::open(&dir, 20_000_000).unwrap();
+    assert!(
+        matches!(opened, Opened::NeedsRebuild(ref r) if r.contains("schema version")),
+        "{opened:?}"
+    );
+    assert_eq!(index.num_docs(), 0);
+    drop(index);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn the_state_survives_a_reopen_and_a_bad_index_is_recreated() {
     let dir = std::env::temp_dir().join(format!("portail-search-{}", std::process::id()));
