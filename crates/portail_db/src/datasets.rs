@@ -314,18 +314,13 @@ pub async fn find_many_with_facts(
     .fetch_all(p)
     .await)?;
     rows.into_iter()
-        .map(
-            |SummaryRow {
-                 row,
-                 tag_list,
-                 facts,
-             }| {
-                let tags = tag_list
-                    .map(|list| list.split(TAG_SEPARATOR).map(str::to_owned).collect())
-                    .unwrap_or_default();
-                Ok((row.into_dataset(tags, Vec::new())?, facts.into_facts()))
-            },
-        )
+        .map(|r| {
+            let tags = r
+                .tag_list
+                .map(|list| list.split(TAG_SEPARATOR).map(str::to_owned).collect())
+                .unwrap_or_default();
+            Ok((r.row.into_dataset(tags, Vec::new())?, r.facts.into_facts()))
+        })
         .collect()
 }
 

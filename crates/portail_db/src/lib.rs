@@ -225,6 +225,13 @@ impl Default for ConnectOptions {
     }
 }
 
+/// Bytes of a SQLite file read through `mmap`: all of it, up to 1 TiB (the build raises
+/// SQLite's 2 GiB cap to this, see `.cargo/config.toml`). Those reads come straight from the
+/// operating system's page cache, shared by every connection: at a million datasets, each
+/// connection's own cache missed most pages, and each miss cost a read system call and an
+/// allocation (about a tenth of a search request's CPU in `perf`).
+pub const SQLITE_MMAP_SIZE: i64 = 1 << 40;
+
 impl Db {
     /// Opens a database from a URL: `sqlite://path/to/file.db` (created if missing) or
     /// `postgres://user:password@host:port/database`.
@@ -263,12 +270,7 @@ impl Db {
             .busy_timeout(Duration::from_secs(10))
             .pragma("temp_store", "memory")
             .pragma("cache_size", "-32000")
-            // Reads of the whole file (up to 1 TiB: the build raises SQLite's 2 GiB cap, see
-            // .cargo/config.toml) come straight from the operating system's page cache, shared
-            // by every connection: at a million datasets, each connection's own cache missed
-            // most pages, and each miss cost a read system call and an allocation (about a
-            // tenth of a search request's CPU in `perf`).
-            .pragma("mmap_size", "1099511627776");
+            .pragma("mmap_size", SQLITE_MMAP_SIZE.to_string());
         let pool = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))
             .min_connections(1)

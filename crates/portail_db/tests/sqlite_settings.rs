@@ -2,7 +2,7 @@
 //! (`LIBSQLITE3_FLAGS` in `.cargo/config.toml`) must have taken effect, since SQLite silently
 //! clamps what it cannot do.
 
-use portail_db::{ConnectOptions, Db};
+use portail_db::{ConnectOptions, Db, SQLITE_MMAP_SIZE};
 
 #[tokio::test]
 async fn sqlite_maps_the_whole_file_and_keeps_its_settings() {
@@ -19,7 +19,10 @@ async fn sqlite_maps_the_whole_file_and_keeps_its_settings() {
         .fetch_one(pool)
         .await
         .expect("mmap_size");
-    assert_eq!(mmap, 1 << 40, "SQLite was built without LIBSQLITE3_FLAGS");
+    assert_eq!(
+        mmap, SQLITE_MMAP_SIZE,
+        "SQLite was built without LIBSQLITE3_FLAGS"
+    );
     let options: Vec<String> = sqlx::query_scalar("PRAGMA compile_options")
         .fetch_all(pool)
         .await

@@ -121,20 +121,18 @@ impl SearchIndex {
     pub fn open(dir: &Path, writer_memory: usize) -> SearchResult<(SearchIndex, Opened)> {
         std::fs::create_dir_all(dir)?;
         match Self::open_existing(dir, writer_memory) {
-            Ok(Some((index, state)))
-                if state.schema == schema::SCHEMA_VERSION && state.complete =>
-            {
-                Ok((index, Opened::Ready(state)))
-            }
-            Ok(Some((index, state))) => {
-                let reason = if state.schema == schema::SCHEMA_VERSION {
-                    "the last rebuild did not finish".to_owned()
-                } else {
-                    format!(
-                        "it was built with schema version {} (this version uses {})",
-                        state.schema,
-                        schema::SCHEMA_VERSION
-                    )
+            Ok(Some((index, state, same_fields))) => {
+                let current = schema::SCHEMA_VERSION;
+                let reason = match (state.schema == current, same_fields, state.complete) {
+                    (true, true, true) => return Ok((index, Opened::Ready(state))),
+                    (true, true, false) => "the last rebuild did not finish".to_owned(),
+                    (false, _, _) => format!(
+                        "it was built with schema version {} (this version uses {current})",
+                        state.schema
+                    ),
+                    (true, false, _) => {
+                        format!("its fields are not those of schema version {current}")
+                    }
                 };
                 drop(index);
                 Self::recreate(dir, writer_memory, reason)
@@ -148,30 +146,21 @@ impl SearchIndex {
         }
     }
 
+    /// The index in `dir` (its writer lock taken, so that it is never wiped from under another
+    /// process), the state its last commit recorded, and whether its fields are this version's.
     fn open_existing(
         dir: &Path,
         writer_memory: usize,
-    ) -> SearchResult<Option<(SearchIndex, IndexState)>> {
+    ) -> SearchResult<Option<(SearchIndex, IndexState, bool)>> {
         let directory = MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
         if !Index::exists(&directory).map_err(tantivy::TantivyError::from)? {
             return Ok(None);
         }
         let index = Index::open(directory)?;
-        let (expected, _) = schema::build();
-        if index.schema() != expected {
-            let state = IndexState {
-                schema: 0,
-                ..IndexState::default()
-            };
-            return Ok(Some((Self::wrap(index, writer_memory)?, state)));
-        }
-        let state = index
-            .load_metas()?
-            .payload
-            .as_deref()
-            .and_then(|p| serde_json::from_str::<IndexState>(p).ok())
-            .unwrap_or_default();
-        Ok(Some((Self::wrap(index, writer_memory)?, state)))
+        let same_fields = index.schema() == schema::build().0;
+        let index = Self::wrap(index, writer_memory)?;
+        let state = index.state()?;
+        Ok(Some((index, state, same_fields)))
     }
 
     fn recreate(

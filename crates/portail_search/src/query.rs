@@ -140,6 +140,21 @@ pub fn text_query(index: &Index, f: &Fields, q: &str) -> Box<dyn Query> {
     query
 }
 
+/// Words the query parser reads as operators, not words.
+fn is_operator(word: &str) -> bool {
+    matches!(word, "AND" | "OR" | "NOT")
+}
+
+/// The terms an analyzer makes of a text.
+fn analyzed(analyzer: &mut tantivy::tokenizer::TextAnalyzer, text: &str) -> Vec<String> {
+    let mut stream = analyzer.token_stream(text);
+    let mut tokens = Vec::new();
+    while stream.advance() {
+        tokens.push(stream.token().text.clone());
+    }
+    tokens
+}
+
 /// The documents that have every word of `q`, as [`text_query`] finds them, without scores:
 /// for totals, facets and sorts other than relevance. A word whose French and English stems
 /// are one (most words) is one list of documents of the match-only field `all`, instead of
@@ -162,17 +177,13 @@ pub fn match_query(index: &Index, f: &Fields, q: &str) -> Option<Box<dyn Query>>
     let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut seen: std::collections::HashSet<Vec<String>> = std::collections::HashSet::new();
     for word in q.split_whitespace() {
-        if matches!(word, "AND" | "OR" | "NOT") {
+        if is_operator(word) {
             return None;
         }
         // The term each field's analyzer makes of the word (French, English, French...).
         let mut stems: Vec<String> = Vec::with_capacity(fields.len());
         for analyzer in &mut analyzers {
-            let mut stream = analyzer.token_stream(word);
-            let mut tokens = Vec::new();
-            while stream.advance() {
-                tokens.push(stream.token().text.clone());
-            }
+            let tokens = analyzed(analyzer, word);
             match tokens.as_slice() {
                 [] => {}
                 [token] => stems.push(token.clone()),
@@ -240,8 +251,7 @@ pub fn ranking_terms(index: &Index, f: &Fields, q: &str) -> Option<Vec<Box<dyn Q
         .map(|(field, boost)| Some((field, boost, index.tokenizer_for_field(field).ok()?)))
         .collect::<Option<Vec<_>>>()?;
     for word in q.split_whitespace() {
-        // The query parser reads these as operators, not words.
-        if matches!(word, "AND" | "OR" | "NOT") {
+        if is_operator(word) {
             continue;
         }
         for (field, boost, analyzer) in &mut analyzers {

@@ -279,36 +279,24 @@ async fn run_search(
         });
     };
     let lang = crate::api::reference::language(params, &HeaderMap::new());
-    let (page_items, hits) = if v2 {
-        usecase::search_dataset_summaries(&state.app, actor, query, facets).await?
+    // v2 shows a summary of the resources, v1 the resources themselves.
+    let (page_items, hits): (Vec<(Dataset, Option<ResourceFacts>)>, _) = if v2 {
+        let (items, hits) =
+            usecase::search_dataset_summaries(&state.app, actor, query, facets).await?;
+        let items = items.into_iter().map(|(d, f)| (d, Some(f))).collect();
+        (items, hits)
     } else {
         let (datasets, hits) = usecase::search_datasets(&state.app, actor, query, facets).await?;
-        let items = datasets
-            .into_iter()
-            .map(|d| {
-                let facts = ResourceFacts::of(&d.resources);
-                (d, facts)
-            })
-            .collect();
-        (items, hits)
+        (datasets.into_iter().map(|d| (d, None)).collect(), hits)
     };
     let refs: Vec<&Dataset> = page_items.iter().map(|(d, _)| d).collect();
     // The organizations of the page and of the facet in one query.
-    let facet_orgs = hits
-        .facets
-        .iter()
-        .filter(|(name, _)| **name == "organization")
-        .flat_map(|(_, values)| values.iter().map(|(id, _)| id.clone()))
-        .collect();
-    let ctx = view_ctx_with(state, base, actor, &refs, facet_orgs).await?;
+    let ctx = view_ctx_with(state, base, actor, &refs, facet_organizations(&hits.facets)).await?;
     let data = page_items
         .iter()
-        .map(|(d, facts)| {
-            if v2 {
-                ApiDataset::v2(d, facts, &ctx)
-            } else {
-                ApiDataset::v1(d, &ctx)
-            }
+        .map(|(d, facts)| match facts {
+            Some(facts) => ApiDataset::v2(d, facts, &ctx),
+            None => ApiDataset::v1(d, &ctx),
         })
         .collect();
     let total = i64::try_from(hits.total).unwrap_or(i64::MAX);
@@ -328,17 +316,16 @@ pub(crate) async fn label_facets(
     counts: portail_search::FacetCounts,
     lang: &str,
 ) -> ApiResult<HashMap<String, Vec<ApiFacetValue>>> {
-    let ids: Vec<String> = counts
-        .iter()
-        .filter(|(name, _)| **name == "organization")
-        .flat_map(|(_, values)| values.iter().map(|(id, _)| id.clone()))
-        .collect();
-    let names = if ids.is_empty() {
-        HashMap::new()
-    } else {
-        organizations::names(&state.app.db, &ids).await?
-    };
+    let names = organizations::names(&state.app.db, &facet_organizations(&counts)).await?;
     Ok(label_facets_with(counts, lang, |id| names.get(id).cloned()))
+}
+
+/// The organization ids among the facet values.
+fn facet_organizations(counts: &portail_search::FacetCounts) -> Vec<String> {
+    counts
+        .get("organization")
+        .map(|values| values.iter().map(|(id, _)| id.clone()).collect())
+        .unwrap_or_default()
 }
 
 /// [`label_facets`] with the organization names at hand.
