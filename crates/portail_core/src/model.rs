@@ -90,6 +90,29 @@ pub struct Organization {
     pub deleted_at: Option<DateTime<Utc>>,
 }
 
+impl Organization {
+    /// What other objects show of it.
+    pub fn to_ref(&self) -> OrganizationRef {
+        OrganizationRef {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            acronym: self.acronym.clone(),
+            slug: self.slug.clone(),
+            image_url: self.image_url.clone(),
+        }
+    }
+}
+
+/// What a dataset (or a facet value) shows of its organization: name, link and logo.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrganizationRef {
+    pub id: String,
+    pub name: String,
+    pub acronym: Option<String>,
+    pub slug: String,
+    pub image_url: Option<String>,
+}
+
 /// One membership of a user in an organization.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {

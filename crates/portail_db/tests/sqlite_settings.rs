@@ -27,8 +27,11 @@ async fn sqlite_maps_the_whole_file_and_keeps_its_settings() {
         .fetch_all(pool)
         .await
         .expect("compile_options");
+    for wanted in ["DEFAULT_PCACHE_INITSZ=0", "DEFAULT_MEMSTATUS=0"] {
+        assert!(options.iter().any(|o| o == wanted), "{wanted}: {options:?}");
+    }
     assert!(
-        options.iter().any(|o| o == "DEFAULT_PCACHE_INITSZ=0"),
+        !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
         "{options:?}"
     );
     let journal: String = sqlx::query_scalar("PRAGMA journal_mode")

@@ -14,7 +14,8 @@ use bytes::Bytes;
 use std::sync::Arc;
 
 use parking_lot::{Mutex, RwLock};
-use sha2_lite::digest_hex;
+
+use crate::conditional::strong_etag;
 
 /// How long an entry lives at most.
 pub const TTL: Duration = Duration::from_secs(60);
@@ -66,7 +67,7 @@ impl ResponseCache {
     /// invalidation is never stored as fresh).
     pub fn put(&self, key: String, body: Bytes, generation: u64) -> Cached {
         let cached = Cached {
-            etag: format!("\"{}\"", digest_hex(&body)),
+            etag: strong_etag(&body),
             body,
             generation,
             stored: Instant::now(),
@@ -138,17 +139,26 @@ impl ResponseCache {
     }
 }
 
-/// A tiny content hash for ETags (FNV-1a 64 over the body, twice with different seeds).
-mod sha2_lite {
-    pub fn digest_hex(bytes: &[u8]) -> String {
-        let mut a: u64 = 0xcbf2_9ce4_8422_2325;
-        let mut b: u64 = 0x8422_2325_cbf2_9ce4;
-        for &byte in bytes {
-            a = (a ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-            b = (b ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3 ^ 0x5bd1_e995);
-        }
-        format!("{a:016x}{b:016x}")
+/// Serializes a value as a JSON body. The bytes are written into a buffer this thread keeps
+/// for the next body, then copied once at their final size: writing a search page (60 kB)
+/// straight into a new vector grew and copied it ten times over, on fresh memory each time.
+pub fn json_body<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<Bytes> {
+    /// Kept between bodies; a buffer grown beyond it by a rare large body is shrunk back.
+    const KEPT: usize = 1 << 20;
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
+    BUFFER.with(|buffer| {
+        let mut buffer = buffer.borrow_mut();
+        buffer.clear();
+        let written = serde_json::to_writer(&mut *buffer, value);
+        let body = written.map(|()| Bytes::copy_from_slice(&buffer));
+        if buffer.capacity() > KEPT {
+            buffer.clear();
+            buffer.shrink_to(KEPT);
+        }
+        body
+    })
 }
 
 /// How far back the follower watches for changes that commit late (see

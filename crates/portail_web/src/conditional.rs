@@ -57,11 +57,11 @@ pub struct Validators {
     pub caching: Caching,
 }
 
-/// A strong ETag of a body.
+/// A strong ETag of a body: the first half of its SHA-256 (the SHA instructions of current
+/// CPUs hash a 60 kB search page in about 30 µs).
 pub fn strong_etag(body: &[u8]) -> String {
     let digest = Sha256::digest(body);
-    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    format!("\"{hex}\"")
+    format!("\"{}\"", hex::encode(&digest[..16]))
 }
 
 /// A weak ETag of whatever identifies a representation whose bytes are not at hand (a

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use portail_core::model::{ApiToken, Dataset, Member, Organization, Resource, ResourceFacts, User};
+use portail_core::model::{
+    ApiToken, Dataset, Member, Organization, OrganizationRef, Resource, ResourceFacts, User,
+};
 use portail_core::permissions::{self, Actor};
 use portail_core::quality::{self, Quality};
 use serde::Serialize;
@@ -16,15 +18,19 @@ pub struct ViewCtx<'a> {
     pub base: &'a str,
     pub actor: Option<&'a Actor>,
     pub now: DateTime<Utc>,
+    /// The publishing organizations in full (CKAN, DCAT, feeds, exports); empty in a context
+    /// built for API datasets only, which need `organization_refs`.
     pub organizations: HashMap<String, Organization>,
+    /// What API datasets show of their organizations.
+    pub organization_refs: HashMap<String, OrganizationRef>,
     pub users: HashMap<String, User>,
 }
 
 impl ViewCtx<'_> {
     fn organization(&self, id: &str) -> Option<ApiOrganizationRef> {
-        self.organizations
+        self.organization_refs
             .get(id)
-            .map(|o| ApiOrganizationRef::new(o, self.base))
+            .map(|o| ApiOrganizationRef::of(o, self.base))
     }
 
     fn owner(&self, id: &str) -> Option<ApiUserRef> {
@@ -49,6 +55,11 @@ pub struct ApiOrganizationRef {
 impl ApiOrganizationRef {
     /// Maps an organization.
     pub fn new(o: &Organization, base: &str) -> ApiOrganizationRef {
+        ApiOrganizationRef::of(&o.to_ref(), base)
+    }
+
+    /// Maps what a dataset shows of its organization.
+    pub fn of(o: &OrganizationRef, base: &str) -> ApiOrganizationRef {
         ApiOrganizationRef {
             id: o.id.clone(),
             name: o.name.clone(),

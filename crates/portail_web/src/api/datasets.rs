@@ -10,7 +10,7 @@ use bytes::Bytes;
 use portail_app::datasets::{self as usecase, Lookup};
 use portail_core::frequency::parse_frequency;
 use portail_core::licenses::find_license;
-use portail_core::model::Dataset;
+use portail_core::model::{Dataset, Organization, OrganizationRef};
 use portail_core::permissions::Actor;
 use portail_db::datasets::{DatasetQuery, SORTS};
 use portail_db::{organizations, users};
@@ -29,18 +29,58 @@ pub async fn view_ctx<'a>(
     actor: Option<&'a Actor>,
     datasets: &[&Dataset],
 ) -> ApiResult<ViewCtx<'a>> {
-    view_ctx_with(state, base, actor, datasets, Vec::new()).await
+    let (org_ids, user_ids) = publisher_ids(datasets, Vec::new());
+    let organizations: HashMap<String, Organization> =
+        organizations::find_many(&state.app.db, &org_ids)
+            .await?
+            .into_iter()
+            .map(|o| (o.id.clone(), o))
+            .collect();
+    let organization_refs = organizations
+        .iter()
+        .map(|(id, o)| (id.clone(), o.to_ref()))
+        .collect();
+    finish_ctx(
+        state,
+        base,
+        actor,
+        organizations,
+        organization_refs,
+        &user_ids,
+    )
+    .await
 }
 
-/// [`view_ctx`] that also loads the organizations `more_org_ids` (a search's facet values)
-/// in the same query.
-pub async fn view_ctx_with<'a>(
+/// [`view_ctx`] for the JSON of API datasets only (a search page), which shows no more of an
+/// organization than its [`OrganizationRef`]: five columns of each instead of twelve, and the
+/// organizations `more_org_ids` (a search's facet values) in the same query. Its
+/// `organizations` map stays empty (CKAN, DCAT, feeds and exports need [`view_ctx`]).
+pub async fn api_view_ctx<'a>(
     state: &AppState,
     base: &'a str,
     actor: Option<&'a Actor>,
     datasets: &[&Dataset],
     more_org_ids: Vec<String>,
 ) -> ApiResult<ViewCtx<'a>> {
+    let (org_ids, user_ids) = publisher_ids(datasets, more_org_ids);
+    let organization_refs = organizations::find_refs(&state.app.db, &org_ids)
+        .await?
+        .into_iter()
+        .map(|o| (o.id.clone(), o))
+        .collect();
+    finish_ctx(
+        state,
+        base,
+        actor,
+        HashMap::new(),
+        organization_refs,
+        &user_ids,
+    )
+    .await
+}
+
+/// The distinct organizations (with `more_org_ids`) and owners publishing `datasets`.
+fn publisher_ids(datasets: &[&Dataset], more_org_ids: Vec<String>) -> (Vec<String>, Vec<String>) {
     let mut org_ids = more_org_ids;
     org_ids.extend(
         datasets
@@ -55,20 +95,30 @@ pub async fn view_ctx_with<'a>(
     org_ids.dedup();
     user_ids.sort();
     user_ids.dedup();
-    let orgs = organizations::find_many(&state.app.db, &org_ids).await?;
-    let owners = users::find_many(&state.app.db, &user_ids).await?;
+    (org_ids, user_ids)
+}
+
+/// A context with these organizations and the owners `user_ids`.
+async fn finish_ctx<'a>(
+    state: &AppState,
+    base: &'a str,
+    actor: Option<&'a Actor>,
+    organizations: HashMap<String, Organization>,
+    organization_refs: HashMap<String, OrganizationRef>,
+    user_ids: &[String],
+) -> ApiResult<ViewCtx<'a>> {
+    let users = users::find_many(&state.app.db, user_ids)
+        .await?
+        .into_iter()
+        .map(|u| (u.id.clone(), u))
+        .collect();
     Ok(ViewCtx {
         base,
         actor,
         now: state.app.clock.now(),
-        organizations: orgs
-            .into_iter()
-            .map(|o| (o.id.clone(), o))
-            .collect::<HashMap<_, _>>(),
-        users: owners
-            .into_iter()
-            .map(|u| (u.id.clone(), u))
-            .collect::<HashMap<_, _>>(),
+        organizations,
+        organization_refs,
+        users,
     })
 }
 
@@ -116,12 +166,12 @@ where
     }
     let generation = state.cache.generation();
     let value = compute.await?;
-    let body = serde_json::to_vec(&value).map_err(|e| {
+    let body = crate::cache::json_body(&value).map_err(|e| {
         ApiError(portail_app::AppError::Internal(format!(
             "cannot serialize: {e}"
         )))
     })?;
-    let cached = state.cache.put(key, Bytes::from(body), generation);
+    let cached = state.cache.put(key, body, generation);
     Ok(json_with_etag(headers, cached.body, &cached.etag))
 }
 
@@ -368,12 +418,12 @@ pub async fn get_dataset(
             if !auth.is_anonymous() {
                 return Ok(Json(view).into_response());
             }
-            let body = serde_json::to_vec(&view).map_err(|e| {
+            let body = crate::cache::json_body(&view).map_err(|e| {
                 ApiError(portail_app::AppError::Internal(format!(
                     "cannot serialize: {e}"
                 )))
             })?;
-            let cached = state.cache.put(key, Bytes::from(body), generation);
+            let cached = state.cache.put(key, body, generation);
             Ok(json_with_etag(&headers, cached.body, &cached.etag))
         }
     }

@@ -20,7 +20,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::datasets::{
-    cached_json, frequency_param, license_param, publisher_params, view_ctx_with,
+    api_view_ctx, cached_json, frequency_param, license_param, publisher_params,
 };
 use crate::errors::{ApiError, ApiResult};
 use crate::extract::{BaseUrl, MaybeAuth, Params};
@@ -291,7 +291,7 @@ async fn run_search(
     };
     let refs: Vec<&Dataset> = page_items.iter().map(|(d, _)| d).collect();
     // The organizations of the page and of the facet in one query.
-    let ctx = view_ctx_with(state, base, actor, &refs, facet_organizations(&hits.facets)).await?;
+    let ctx = api_view_ctx(state, base, actor, &refs, facet_organizations(&hits.facets)).await?;
     let data = page_items
         .iter()
         .map(|(d, facts)| match facts {
@@ -301,7 +301,7 @@ async fn run_search(
         .collect();
     let total = i64::try_from(hits.total).unwrap_or(i64::MAX);
     let facets = label_facets_with(hits.facets, &lang, |id| {
-        ctx.organizations.get(id).map(|o| o.name.clone())
+        ctx.organization_refs.get(id).map(|o| o.name.clone())
     });
     Ok(SearchPage {
         page: Page::new(data, page, total, url, params),
@@ -512,7 +512,7 @@ pub async fn suggest_organizations(
     let q = params.get("q").unwrap_or_default();
     let found = usecase::suggest_organizations(&state.app, q, size).await?;
     let ids: Vec<String> = found.iter().map(|s| s.id.clone()).collect();
-    let images: HashMap<String, Option<String>> = organizations::find_many(&state.app.db, &ids)
+    let images: HashMap<String, Option<String>> = organizations::find_refs(&state.app.db, &ids)
         .await?
         .into_iter()
         .map(|o| (o.id, o.image_url))

@@ -111,13 +111,8 @@ fn help_url(base: &str, action: &str) -> String {
 }
 
 fn json_response(status: StatusCode, value: &Value) -> Response {
-    let body = serde_json::to_vec(value).unwrap_or_default();
-    (
-        status,
-        [(header::CONTENT_TYPE, CONTENT_TYPE)],
-        Bytes::from(body),
-    )
-        .into_response()
+    let body = crate::cache::json_body(value).unwrap_or_default();
+    (status, [(header::CONTENT_TYPE, CONTENT_TYPE)], body).into_response()
 }
 
 fn error_response(base: &str, action: &str, error: CkanError) -> Response {
@@ -265,7 +260,7 @@ async fn run(
         Ok((result, authenticated)) => {
             let envelope =
                 json!({"help": help_url(base, action), "success": true, "result": result});
-            let body = Bytes::from(serde_json::to_vec(&envelope).unwrap_or_default());
+            let body = crate::cache::json_body(&envelope).unwrap_or_default();
             conditional::respond_bytes(
                 headers,
                 CONTENT_TYPE,
