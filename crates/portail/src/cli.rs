@@ -439,6 +439,11 @@ pub struct BenchSearchArgs {
     /// Queries of the engine-alone pass that follows the load (one thread, no HTTP).
     #[arg(long, default_value_t = 1000, value_name = "N")]
     pub engine_queries: usize,
+    /// Seconds of the same load before the measured one, not counted: a server that just
+    /// started still maps the database into each connection (page faults) and grows its
+    /// allocator's heaps. 0 measures a cold start.
+    #[arg(long, default_value_t = 5, value_name = "SECONDS")]
+    pub warmup: u64,
 }
 
 /// Options of `portail bench upload`.

@@ -209,35 +209,28 @@ pub async fn run(global: &GlobalOpts, args: &BenchSearchArgs) -> anyhow::Result<
         .build()?;
     wait_until_ready(&http, &base, &server).await?;
 
+    let clients = args.clients.max(1);
+    if args.warmup > 0 {
+        // Other queries than the measured ones (other seeds), thrown away.
+        let warmup = Arc::new(parking_lot_free::Results::default());
+        let load = Load {
+            http: &http,
+            base: &base,
+            clients,
+            first_seed: 1_000,
+        };
+        load.run(Duration::from_secs(args.warmup), &warmup).await;
+    }
     let duration = Duration::from_secs(args.duration.max(1));
     let cpu_before = process_cpu();
-    let deadline = Instant::now() + duration;
     let results = Arc::new(parking_lot_free::Results::default());
-    let mut tasks = Vec::new();
-    for client in 0..args.clients.max(1) {
-        let http = http.clone();
-        let base = base.clone();
-        let results = results.clone();
-        tasks.push(tokio::spawn(async move {
-            // A Send generator: the task may move between threads at each await.
-            let mut rng = rand::rngs::StdRng::seed_from_u64(client as u64);
-            let mut n = (client as u64) << 40;
-            while Instant::now() < deadline {
-                n += 1;
-                let kind = pick(&mut rng);
-                let path = Mixed::new(kind, &mut rng).path(n);
-                let sent = Instant::now();
-                let ok = match http.get(format!("{base}{path}")).send().await {
-                    Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
-                    Err(_) => false,
-                };
-                results.record(kind, sent.elapsed(), ok);
-            }
-        }));
-    }
-    for task in tasks {
-        let _ = task.await;
-    }
+    let load = Load {
+        http: &http,
+        base: &base,
+        clients,
+        first_seed: 0,
+    };
+    load.run(duration, &results).await;
     let cpu = process_cpu()
         .zip(cpu_before)
         .map(|(after, before)| after - before);
@@ -246,10 +239,10 @@ pub async fn run(global: &GlobalOpts, args: &BenchSearchArgs) -> anyhow::Result<
 
     println!();
     println!(
-        "Portail search benchmark: {catalog} datasets on {}, {} concurrent clients for {} s (server in this process, 2 cores shared)",
+        "Portail search benchmark: {catalog} datasets on {}, {clients} concurrent clients for {} s after {} s of warm-up (server in this process, 2 cores shared)",
         db.backend(),
-        args.clients.max(1),
-        duration.as_secs()
+        duration.as_secs(),
+        args.warmup
     );
     if reused {
         println!(
@@ -321,6 +314,48 @@ pub async fn run(global: &GlobalOpts, args: &BenchSearchArgs) -> anyhow::Result<
     }
     drop(work);
     Ok(())
+}
+
+/// Clients sending the mix back to back to the server at `base`.
+struct Load<'a> {
+    http: &'a reqwest::Client,
+    base: &'a str,
+    clients: usize,
+    /// Client `i` draws its queries from the seed `first_seed + i`.
+    first_seed: u64,
+}
+
+impl Load<'_> {
+    /// Runs the clients for `duration`, recording each request in `results`.
+    async fn run(&self, duration: Duration, results: &Arc<parking_lot_free::Results>) {
+        let deadline = Instant::now() + duration;
+        let mut tasks = Vec::new();
+        for client in 0..self.clients as u64 {
+            let http = self.http.clone();
+            let base = self.base.to_owned();
+            let results = results.clone();
+            let seed = self.first_seed + client;
+            tasks.push(tokio::spawn(async move {
+                // A Send generator: the task may move between threads at each await.
+                let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+                let mut n = seed << 40;
+                while Instant::now() < deadline {
+                    n += 1;
+                    let kind = pick(&mut rng);
+                    let path = Mixed::new(kind, &mut rng).path(n);
+                    let sent = Instant::now();
+                    let ok = match http.get(format!("{base}{path}")).send().await {
+                        Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
+                        Err(_) => false,
+                    };
+                    results.record(kind, sent.elapsed(), ok);
+                }
+            }));
+        }
+        for task in tasks {
+            let _ = task.await;
+        }
+    }
 }
 
 /// A row of the engine-alone table: label, queries, mean, p50, p95.
