@@ -146,22 +146,6 @@ pub async fn find_refs(db: &Db, ids: &[String]) -> DbResult<Vec<OrganizationRef>
         .collect())
 }
 
-/// The names of the organizations with these ids, by id (facet labels: no other column).
-pub async fn names(db: &Db, ids: &[String]) -> DbResult<std::collections::HashMap<String, String>> {
-    if ids.is_empty() {
-        return Ok(Default::default());
-    }
-    let mut sql = Sql::new("SELECT id, name FROM organizations WHERE id IN ");
-    sql.bind_list(ids.iter().cloned());
-    let rows: Vec<(String, String)> = with_db!(db, |p| bind_args!(
-        sqlx::query_as(sqlx::AssertSqlSafe(sql.text.clone())),
-        &sql.args
-    )
-    .fetch_all(p)
-    .await)?;
-    Ok(rows.into_iter().collect())
-}
-
 /// Every organization, deleted ones included (a search index rebuild).
 pub async fn all(db: &Db) -> DbResult<Vec<Organization>> {
     let sql = format!("SELECT {COLUMNS} FROM organizations ORDER BY id");

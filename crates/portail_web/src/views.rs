@@ -18,19 +18,23 @@ pub struct ViewCtx<'a> {
     pub base: &'a str,
     pub actor: Option<&'a Actor>,
     pub now: DateTime<Utc>,
-    /// The publishing organizations in full (CKAN, DCAT, feeds, exports); empty in a context
-    /// built for API datasets only, which need `organization_refs`.
+    /// The publishing organizations in full (CKAN, DCAT, feeds, exports need them).
     pub organizations: HashMap<String, Organization>,
-    /// What API datasets show of their organizations.
+    /// Only what API datasets show of their organizations, in a context built for those
+    /// alone (a search page), where `organizations` stays empty.
     pub organization_refs: HashMap<String, OrganizationRef>,
     pub users: HashMap<String, User>,
 }
 
 impl ViewCtx<'_> {
     fn organization(&self, id: &str) -> Option<ApiOrganizationRef> {
-        self.organization_refs
-            .get(id)
-            .map(|o| ApiOrganizationRef::of(o, self.base))
+        match self.organizations.get(id) {
+            Some(o) => Some(ApiOrganizationRef::new(o, self.base)),
+            None => self
+                .organization_refs
+                .get(id)
+                .map(|o| ApiOrganizationRef::of(o, self.base)),
+        }
     }
 
     fn owner(&self, id: &str) -> Option<ApiUserRef> {

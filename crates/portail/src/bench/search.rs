@@ -210,27 +210,21 @@ pub async fn run(global: &GlobalOpts, args: &BenchSearchArgs) -> anyhow::Result<
     wait_until_ready(&http, &base, &server).await?;
 
     let clients = args.clients.max(1);
-    if args.warmup > 0 {
-        // Other queries than the measured ones (other seeds), thrown away.
-        let warmup = Arc::new(parking_lot_free::Results::default());
-        let load = Load {
-            http: &http,
-            base: &base,
-            clients,
-            first_seed: 1_000,
-        };
-        load.run(Duration::from_secs(args.warmup), &warmup).await;
-    }
-    let duration = Duration::from_secs(args.duration.max(1));
-    let cpu_before = process_cpu();
-    let results = Arc::new(parking_lot_free::Results::default());
     let load = Load {
         http: &http,
         base: &base,
         clients,
-        first_seed: 0,
     };
-    load.run(duration, &results).await;
+    if args.warmup > 0 {
+        // Other queries than the measured ones (other seeds), thrown away.
+        let thrown_away = Arc::default();
+        load.run(1_000, Duration::from_secs(args.warmup), &thrown_away)
+            .await;
+    }
+    let duration = Duration::from_secs(args.duration.max(1));
+    let cpu_before = process_cpu();
+    let results = Arc::new(parking_lot_free::Results::default());
+    load.run(0, duration, &results).await;
     let cpu = process_cpu()
         .zip(cpu_before)
         .map(|(after, before)| after - before);
@@ -321,20 +315,24 @@ struct Load<'a> {
     http: &'a reqwest::Client,
     base: &'a str,
     clients: usize,
-    /// Client `i` draws its queries from the seed `first_seed + i`.
-    first_seed: u64,
 }
 
 impl Load<'_> {
-    /// Runs the clients for `duration`, recording each request in `results`.
-    async fn run(&self, duration: Duration, results: &Arc<parking_lot_free::Results>) {
+    /// Runs the clients for `duration`, recording each request in `results`; client `i` draws
+    /// its queries from the seed `first_seed + i`.
+    async fn run(
+        &self,
+        first_seed: u64,
+        duration: Duration,
+        results: &Arc<parking_lot_free::Results>,
+    ) {
         let deadline = Instant::now() + duration;
         let mut tasks = Vec::new();
         for client in 0..self.clients as u64 {
             let http = self.http.clone();
             let base = self.base.to_owned();
             let results = results.clone();
-            let seed = self.first_seed + client;
+            let seed = first_seed + client;
             tasks.push(tokio::spawn(async move {
                 // A Send generator: the task may move between threads at each await.
                 let mut rng = rand::rngs::StdRng::seed_from_u64(seed);

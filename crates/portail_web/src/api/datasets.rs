@@ -30,31 +30,18 @@ pub async fn view_ctx<'a>(
     datasets: &[&Dataset],
 ) -> ApiResult<ViewCtx<'a>> {
     let (org_ids, user_ids) = publisher_ids(datasets, Vec::new());
-    let organizations: HashMap<String, Organization> =
-        organizations::find_many(&state.app.db, &org_ids)
-            .await?
-            .into_iter()
-            .map(|o| (o.id.clone(), o))
-            .collect();
-    let organization_refs = organizations
-        .iter()
-        .map(|(id, o)| (id.clone(), o.to_ref()))
+    let organizations = organizations::find_many(&state.app.db, &org_ids)
+        .await?
+        .into_iter()
+        .map(|o| (o.id.clone(), o))
         .collect();
-    finish_ctx(
-        state,
-        base,
-        actor,
-        organizations,
-        organization_refs,
-        &user_ids,
-    )
-    .await
+    finish_ctx(state, base, actor, organizations, HashMap::new(), &user_ids).await
 }
 
 /// [`view_ctx`] for the JSON of API datasets only (a search page), which shows no more of an
 /// organization than its [`OrganizationRef`]: five columns of each instead of twelve, and the
-/// organizations `more_org_ids` (a search's facet values) in the same query. Its
-/// `organizations` map stays empty (CKAN, DCAT, feeds and exports need [`view_ctx`]).
+/// organizations `more_org_ids` (a search's facet values) in the same query. It fills
+/// `organization_refs`, not `organizations` (CKAN, DCAT, feeds and exports need [`view_ctx`]).
 pub async fn api_view_ctx<'a>(
     state: &AppState,
     base: &'a str,

@@ -316,7 +316,12 @@ pub(crate) async fn label_facets(
     counts: portail_search::FacetCounts,
     lang: &str,
 ) -> ApiResult<HashMap<String, Vec<ApiFacetValue>>> {
-    let names = organizations::names(&state.app.db, &facet_organizations(&counts)).await?;
+    let names: HashMap<String, String> =
+        organizations::find_refs(&state.app.db, &facet_organizations(&counts))
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect();
     Ok(label_facets_with(counts, lang, |id| names.get(id).cloned()))
 }
 
