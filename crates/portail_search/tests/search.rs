@@ -815,8 +815,8 @@ mod properties {
         #![proptest_config(ProptestConfig::with_cases(200))]
 
         /// The two-pass ranking finds what scoring every match finds, whichever way it ranks a
-        /// segment (matches scored directly or Block-WAND): the same total, the same scores
-        /// page after page, and each hit with the score it has in the full list.
+        /// segment (matches scored directly or Block-WAND): the same total and facets, the
+        /// same scores page after page, and each hit with the score it has in the full list.
         /// Every case searches one shared index, so the match bit sets are reused from query
         /// to query (`ranking::BitSetPool`): a bit left from an earlier query would show here.
         #[test]
@@ -835,13 +835,17 @@ mod properties {
                 page_size,
                 ..Default::default()
             };
-            let (full, full_scores) = index.scored(&query, &[], Ranking::OnePass).unwrap();
+            // Facets too: the scored pass counts its documents in batches, the two passes
+            // in tantivy's blocks.
+            let facets = ["tags", "format", "license"];
+            let (full, full_scores) = index.scored(&query, &facets, Ranking::OnePass).unwrap();
             let everything = SearchQuery { page: 1, page_size: 1000, ..query.clone() };
             let (all, all_scores) = index.scored(&everything, &[], Ranking::OnePass).unwrap();
             let close = |a: f32, b: f32| (a - b).abs() <= 1e-4 * a.abs().max(1.0);
             for way in [Ranking::Auto, Ranking::Direct, Ranking::Blocks] {
-                let (pruned, pruned_scores) = index.scored(&query, &[], way).unwrap();
+                let (pruned, pruned_scores) = index.scored(&query, &facets, way).unwrap();
                 prop_assert_eq!(pruned.total, full.total, "{} {:?}", text, way);
+                prop_assert_eq!(&pruned.facets, &full.facets, "{} {:?}", text, way);
                 prop_assert_eq!(pruned_scores.len(), full_scores.len(), "{} {:?}", text, way);
                 for (a, b) in pruned_scores.iter().zip(&full_scores) {
                     prop_assert!(close(*a, *b), "{} {:?}: {:?} vs {:?}", text, way, pruned_scores, full_scores);
