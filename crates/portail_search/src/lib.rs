@@ -282,8 +282,8 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Prepares what searches need in memory (the facet values of every segment), so that the
-    /// first searches after a start do not pay for it.
+    /// Prepares what searches need in memory (the facet values, public datasets and ids of every
+    /// segment), so that the first searches after a start do not pay for it.
     pub fn warm(&self) -> SearchResult<()> {
         self.segments
             .refresh(self.reader.searcher().segment_readers())?;
@@ -488,6 +488,11 @@ impl SearchIndex {
     fn ids(&self, searcher: &Searcher, addresses: &[DocAddress]) -> SearchResult<Vec<String>> {
         let mut ids = Vec::with_capacity(addresses.len());
         for address in addresses {
+            let reader = searcher.segment_reader(address.segment_ord);
+            if let Some(id) = self.segments.id(reader, address.doc_id)? {
+                ids.push(id);
+                continue;
+            }
             let doc: tantivy::TantivyDocument = searcher.doc(*address)?;
             if let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()) {
                 ids.push(id.to_owned());

@@ -275,7 +275,7 @@ pub async fn run(global: &GlobalOpts, args: &BenchSearchArgs) -> anyhow::Result<
         );
     }
     println!(
-        "index warmed in {:.2} s (facet values and public datasets of every segment decoded)",
+        "index warmed in {:.2} s (facet values, public datasets and ids of every segment decoded)",
         warm.as_secs_f64()
     );
     if let Some(cpu) = cpu {

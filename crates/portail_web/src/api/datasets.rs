@@ -50,11 +50,8 @@ pub async fn api_view_ctx<'a>(
     more_org_ids: Vec<String>,
 ) -> ApiResult<ViewCtx<'a>> {
     let (org_ids, user_ids) = publisher_ids(datasets, more_org_ids);
-    let organization_refs = organizations::find_refs(&state.app.db, &org_ids)
-        .await?
-        .into_iter()
-        .map(|o| (o.id.clone(), o))
-        .collect();
+    let organization_refs =
+        crate::cache::organization_refs(&state.app.db, &state.cache, &org_ids).await?;
     finish_ctx(
         state,
         base,

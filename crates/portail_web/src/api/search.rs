@@ -14,7 +14,6 @@ use portail_core::licenses::find_license;
 use portail_core::model::{Dataset, ResourceFacts};
 use portail_core::permissions::Actor;
 use portail_core::reference::{GRANULARITIES, find_choice};
-use portail_db::organizations;
 use portail_search::{FACETS, HiddenFilter, SearchQuery, Sort, epoch_days};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -317,10 +316,10 @@ pub(crate) async fn label_facets(
     lang: &str,
 ) -> ApiResult<HashMap<String, Vec<ApiFacetValue>>> {
     let names: HashMap<String, String> =
-        organizations::find_refs(&state.app.db, &facet_organizations(&counts))
+        crate::cache::organization_refs(&state.app.db, &state.cache, &facet_organizations(&counts))
             .await?
             .into_iter()
-            .map(|o| (o.id, o.name))
+            .map(|(id, o)| (id, o.name))
             .collect();
     Ok(label_facets_with(counts, lang, |id| names.get(id).cloned()))
 }
@@ -517,11 +516,12 @@ pub async fn suggest_organizations(
     let q = params.get("q").unwrap_or_default();
     let found = usecase::suggest_organizations(&state.app, q, size).await?;
     let ids: Vec<String> = found.iter().map(|s| s.id.clone()).collect();
-    let images: HashMap<String, Option<String>> = organizations::find_refs(&state.app.db, &ids)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.image_url))
-        .collect();
+    let images: HashMap<String, Option<String>> =
+        crate::cache::organization_refs(&state.app.db, &state.cache, &ids)
+            .await?
+            .into_iter()
+            .map(|(id, o)| (id, o.image_url))
+            .collect();
     Ok(Json(
         found
             .into_iter()

@@ -499,3 +499,39 @@ async fn the_v1_list_with_words_is_ranked_by_the_engine_and_keeps_its_filters() 
         json!([{"id": "csv", "label": "csv", "count": 1}])
     );
 }
+
+#[tokio::test]
+async fn a_renamed_organization_is_labelled_with_its_new_name_at_once() {
+    let t = TestApp::new().await;
+    let c = t.cast().await;
+    catalog(&t, &c).await;
+    let path = "/api/2/datasets/search/?q=election";
+    let label = |r: &Resp| {
+        (
+            r.body["facets"]["organization"][0]["label"].clone(),
+            r.body["data"][0]["organization"]["name"].clone(),
+        )
+    };
+    // Read once anonymously and once signed in: both keep the organization's ref in memory.
+    for user in [None, Some(&c.other)] {
+        let r = t.get(path, user).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert_eq!(
+            label(&r),
+            (json!("Régie des données"), json!("Régie des données"))
+        );
+    }
+    let r = t
+        .put(
+            &format!("/api/1/organizations/{}/", c.org),
+            Some(&c.admin),
+            &json!({"name": "Régie métropolitaine des données"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    for user in [None, Some(&c.other)] {
+        let r = t.get(path, user).await;
+        let renamed = json!("Régie métropolitaine des données");
+        assert_eq!(label(&r), (renamed.clone(), renamed), "{}", r.text);
+    }
+}
