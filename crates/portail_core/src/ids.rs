@@ -57,6 +57,30 @@ pub fn is_object_id(s: &str) -> bool {
     s.len() == OBJECT_ID_LENGTH && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
+/// An object id in its 12 bytes (what the search index keeps in memory for each document);
+/// `None` if `id` is not an object id ([`is_object_id`]).
+pub fn pack_object_id(id: &str) -> Option<[u8; OBJECT_ID_LENGTH / 2]> {
+    if !is_object_id(id) {
+        return None;
+    }
+    let mut packed = [0u8; OBJECT_ID_LENGTH / 2];
+    for (byte, pair) in packed.iter_mut().zip(id.as_bytes().chunks_exact(2)) {
+        *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+    }
+    Some(packed)
+}
+
+/// The object id [`pack_object_id`] packed.
+pub fn unpack_object_id(packed: &[u8; OBJECT_ID_LENGTH / 2]) -> String {
+    use std::fmt::Write;
+    let mut id = String::with_capacity(OBJECT_ID_LENGTH);
+    for byte in packed {
+        // Writing into a String cannot fail.
+        let _ = write!(id, "{byte:02x}");
+    }
+    id
+}
+
 /// The creation time embedded in an object id, to the second; `None` if `id` is not an id.
 pub fn object_id_timestamp(id: &str) -> Option<DateTime<Utc>> {
     if !is_object_id(id) {
@@ -69,7 +93,43 @@ pub fn object_id_timestamp(id: &str) -> Option<DateTime<Utc>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn only_object_ids_are_packed() {
+        assert_eq!(
+            pack_object_id("6b106a3cf435a7ca7e34aab8")
+                .map(|p| unpack_object_id(&p))
+                .as_deref(),
+            Some("6b106a3cf435a7ca7e34aab8")
+        );
+        for other in [
+            "",
+            "6B106A3CF435A7CA7E34AAB8",
+            "6b106a3cf435a7ca7e34aab",
+            "6b106a3cf435a7ca7e34aab8f",
+            "zz106a3cf435a7ca7e34aab8",
+            "un-autre-identifiant-xyz",
+        ] {
+            assert_eq!(pack_object_id(other), None, "{other}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn packing_keeps_every_id(id in "[0-9a-f]{24}") {
+            let packed = pack_object_id(&id);
+            prop_assert_eq!(packed.map(|p| unpack_object_id(&p)), Some(id));
+        }
+
+        #[test]
+        fn a_packed_id_is_an_object_id(id in "\\PC{0,30}") {
+            if let Some(packed) = pack_object_id(&id) {
+                prop_assert_eq!(unpack_object_id(&packed), id);
+            }
+        }
+    }
 
     #[test]
     fn new_ids_are_well_formed() {

@@ -25,6 +25,8 @@ use tantivy::query::Weight;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{BitSet, DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED, Term};
 
+use portail_core::ids::{pack_object_id, unpack_object_id};
+
 use crate::document::{HIDDEN_ARCHIVED, HIDDEN_DELETED, HIDDEN_PRIVATE, KIND_ORGANIZATION};
 use crate::schema::Fields;
 
@@ -181,38 +183,8 @@ struct SegmentValues {
     bound: usize,
     /// Datasets neither private, deleted nor archived (organizations are not in it).
     public: BitSet,
-    /// Each document's id, packed ([`pack_id`]); `None` for an id of another shape.
+    /// Each document's id, packed ([`pack_object_id`]); `None` for an id of another shape.
     ids: Vec<Option<[u8; 12]>>,
-}
-
-/// An object id (24 lowercase hexadecimal characters) in 12 bytes; `None` for any other id.
-fn pack_id(id: &[u8]) -> Option<[u8; 12]> {
-    fn nibble(c: u8) -> Option<u8> {
-        match c {
-            b'0'..=b'9' => Some(c - b'0'),
-            b'a'..=b'f' => Some(c - b'a' + 10),
-            _ => None,
-        }
-    }
-    if id.len() != 24 {
-        return None;
-    }
-    let mut packed = [0u8; 12];
-    for (byte, pair) in packed.iter_mut().zip(id.chunks_exact(2)) {
-        *byte = (nibble(pair[0])? << 4) | nibble(pair[1])?;
-    }
-    Some(packed)
-}
-
-/// The id [`pack_id`] packed.
-fn unpack_id(packed: &[u8; 12]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut id = String::with_capacity(24);
-    for byte in packed {
-        id.push(char::from(HEX[usize::from(byte >> 4)]));
-        id.push(char::from(HEX[usize::from(byte & 15)]));
-    }
-    id
 }
 
 /// The id of every document of a segment, read from the id field's terms (one short list of
@@ -223,7 +195,10 @@ fn segment_ids(reader: &SegmentReader, f: &Fields) -> tantivy::Result<Vec<Option
     let inverted = reader.inverted_index(f.id)?;
     let mut terms = inverted.terms().stream()?;
     while terms.advance() {
-        let Some(packed) = pack_id(terms.key()) else {
+        let packed = std::str::from_utf8(terms.key())
+            .ok()
+            .and_then(pack_object_id);
+        let Some(packed) = packed else {
             continue;
         };
         let mut postings =
@@ -315,7 +290,7 @@ impl SegmentCache {
             .get(doc as usize)
             .copied()
             .flatten()
-            .map(|packed| unpack_id(&packed)))
+            .map(|packed| unpack_object_id(&packed)))
     }
 
     /// Keeps exactly the segments searched now: forgets those merged away, decodes new ones
@@ -534,46 +509,5 @@ impl<C: Collector> Collector for PublicOnly<C> {
             })?;
         }
         Ok(child.harvest())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{pack_id, unpack_id};
-    use proptest::prelude::*;
-
-    #[test]
-    fn only_object_ids_are_packed() {
-        assert_eq!(
-            pack_id(b"6b106a3cf435a7ca7e34aab8")
-                .map(|p| unpack_id(&p))
-                .as_deref(),
-            Some("6b106a3cf435a7ca7e34aab8")
-        );
-        for other in [
-            "",
-            "6B106A3CF435A7CA7E34AAB8",
-            "6b106a3cf435a7ca7e34aab",
-            "6b106a3cf435a7ca7e34aab8f",
-            "zz106a3cf435a7ca7e34aab8",
-            "un-autre-identifiant-xyz",
-        ] {
-            assert_eq!(pack_id(other.as_bytes()), None, "{other}");
-        }
-    }
-
-    proptest! {
-        #[test]
-        fn packing_keeps_every_id(id in "[0-9a-f]{24}") {
-            let packed = pack_id(id.as_bytes());
-            prop_assert_eq!(packed.map(|p| unpack_id(&p)), Some(id));
-        }
-
-        #[test]
-        fn a_packed_id_is_an_object_id(id in "\\PC{0,30}") {
-            if let Some(packed) = pack_id(id.as_bytes()) {
-                prop_assert_eq!(unpack_id(&packed), id);
-            }
-        }
     }
 }

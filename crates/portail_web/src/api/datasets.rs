@@ -50,8 +50,7 @@ pub async fn api_view_ctx<'a>(
     more_org_ids: Vec<String>,
 ) -> ApiResult<ViewCtx<'a>> {
     let (org_ids, user_ids) = publisher_ids(datasets, more_org_ids);
-    let organization_refs =
-        crate::cache::organization_refs(&state.app.db, &state.cache, &org_ids).await?;
+    let organization_refs = crate::cache::organization_refs(state, &org_ids).await?;
     finish_ctx(
         state,
         base,

@@ -316,7 +316,7 @@ pub(crate) async fn label_facets(
     lang: &str,
 ) -> ApiResult<HashMap<String, Vec<ApiFacetValue>>> {
     let names: HashMap<String, String> =
-        crate::cache::organization_refs(&state.app.db, &state.cache, &facet_organizations(&counts))
+        crate::cache::organization_refs(state, &facet_organizations(&counts))
             .await?
             .into_iter()
             .map(|(id, o)| (id, o.name))
@@ -516,12 +516,11 @@ pub async fn suggest_organizations(
     let q = params.get("q").unwrap_or_default();
     let found = usecase::suggest_organizations(&state.app, q, size).await?;
     let ids: Vec<String> = found.iter().map(|s| s.id.clone()).collect();
-    let images: HashMap<String, Option<String>> =
-        crate::cache::organization_refs(&state.app.db, &state.cache, &ids)
-            .await?
-            .into_iter()
-            .map(|(id, o)| (id, o.image_url))
-            .collect();
+    let images: HashMap<String, Option<String>> = crate::cache::organization_refs(&state, &ids)
+        .await?
+        .into_iter()
+        .map(|(id, o)| (id, o.image_url))
+        .collect();
     Ok(Json(
         found
             .into_iter()
